@@ -1,0 +1,28 @@
+//! The certificate toolchain of the Forum SCS-Standards.
+//!
+//! This core library verifies signed SCS compliance reports, reads scope specs (scs-0003) and
+//! judges reports against them. It never prints, never exits the process, never reads the
+//! environment and never reads the wall clock: every instant is passed in (see [`time`]).
+//!
+//! The areas:
+//!
+//! - [`spec`]: scope specs (Gen 2 and Gen 1), timelines, result lifetimes;
+//! - [`report`]: compliance run reports in both upstream forms, YAML and JSON;
+//! - [`sig`]: OpenSSH keys and SSHSIG signatures, the monitor's upload body;
+//! - [`trust`]: who may sign for which subject (allowed_signers, monitor bootstrap files);
+//! - [`verify`]: a report file checked against its signature and the trust in force;
+//! - [`verdict`]: target verdicts of a report against a scope spec;
+//! - [`cli`]: plumbing shared by the binaries (output, exit codes, atomic writes).
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+pub mod cli;
+pub mod report;
+pub mod sig;
+pub mod spec;
+pub mod time;
+pub mod trust;
+pub mod verdict;
+pub mod verify;
+pub mod yaml;
