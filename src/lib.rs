@@ -21,6 +21,7 @@ pub mod cli;
 pub mod report;
 pub mod sig;
 pub mod spec;
+pub mod subject;
 pub mod time;
 pub mod trust;
 pub mod verdict;
