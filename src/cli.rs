@@ -1,1 +1,99 @@
-//! placeholder
+//! Plumbing shared by the binaries: exit codes, the printer (stdout for results, stderr for
+//! everything else), reading inputs, atomic writes, passphrase prompts and error rendering.
+//!
+//! This is the only part of the library that may print, read the environment or the clock.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+mod fs;
+mod printer;
+
+pub use fs::{read_input, read_passphrase_file, write_new_file};
+pub use printer::{Color, Printer, Tone};
+
+use std::process::ExitCode;
+
+/// How a command ended, as the exit codes every tool of this project shares.
+///
+/// | code | meaning |
+/// |---|---|
+/// | 0 | success, or valid / eligible |
+/// | 1 | a definite negative answer: signature invalid, not eligible |
+/// | 2 | could not answer: usage, I/O, parse or internal error |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1.
+    Negative,
+    /// Exit 2.
+    Error,
+}
+
+impl Outcome {
+    /// The worse of two outcomes: a batch ends with its worst item.
+    pub fn worst(self, other: Outcome) -> Outcome {
+        self.max(other)
+    }
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        match o {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Negative => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// The wall clock, read only here and passed into the library.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> crate::time::Instant {
+    chrono::Utc::now()
+}
+
+/// Reads an environment variable (binaries only).
+#[allow(clippy::disallowed_methods)]
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Prints `tool: error: …` and one `caused by: …` line per cause, then a hint if one applies.
+pub fn print_error(tool: &str, err: &anyhow::Error) {
+    eprintln!("{tool}: error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+}
+
+/// Runs a command body and maps its result to an exit code; errors print as [`print_error`].
+/// A closed stdout (`| head`) ends quietly with 0.
+pub fn finish(tool: &str, result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(outcome) => outcome.into(),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            print_error(tool, &err);
+            Outcome::Error.into()
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Asks for a passphrase on the terminal (never on stdin, which may carry data).
+///
+/// # Errors
+///
+/// When there is no terminal to ask on.
+pub fn prompt_passphrase(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    use anyhow::Context as _;
+    let pass = rpassword::prompt_password(prompt)
+        .context("cannot ask for the passphrase: no terminal (use --passphrase-file FILE)")?;
+    Ok(zeroize::Zeroizing::new(pass))
+}

@@ -19,6 +19,7 @@
 
 pub mod cli;
 pub mod report;
+pub mod seed;
 pub mod sig;
 pub mod spec;
 pub mod subject;

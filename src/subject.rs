@@ -37,13 +37,14 @@ impl FromStr for Subject {
         let ok = !s.is_empty()
             && s.len() <= MAX_SUBJECT_LEN
             && !s.starts_with(['.', '-'])
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
         if ok {
             Ok(Subject(s.to_owned()))
         } else {
-            Err(SubjectError { input: s.chars().take(200).collect() })
+            Err(SubjectError {
+                input: s.chars().take(200).collect(),
+            })
         }
     }
 }
@@ -75,7 +76,13 @@ mod tests {
 
     #[test]
     fn accepts_upstream_subjects_and_refuses_paths() {
-        for ok in ["regio-a", "pco-prod3", "syself-1.35", "zuul_ci", "group-artcodix"] {
+        for ok in [
+            "regio-a",
+            "pco-prod3",
+            "syself-1.35",
+            "zuul_ci",
+            "group-artcodix",
+        ] {
             assert_eq!(ok.parse::<Subject>().unwrap().to_string(), ok);
         }
         for bad in ["", "../x", "a/b", "-x", ".x", "a b", "ä"] {

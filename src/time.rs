@@ -23,7 +23,9 @@ impl InstantArg {
 
 /// An instant that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("not a date or RFC 3339 instant: {input:?} (expected e.g. 2026-08-21 or 2026-08-21T15:04:05Z)")]
+#[error(
+    "not a date or RFC 3339 instant: {input:?} (expected e.g. 2026-08-21 or 2026-08-21T15:04:05Z)"
+)]
 pub struct InstantError {
     input: String,
 }
@@ -34,7 +36,9 @@ impl FromStr for InstantArg {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse_instant(s)
             .map(InstantArg)
-            .ok_or_else(|| InstantError { input: s.to_owned() })
+            .ok_or_else(|| InstantError {
+                input: s.to_owned(),
+            })
     }
 }
 
@@ -60,7 +64,12 @@ pub fn parse_instant(s: &str) -> Option<Instant> {
 /// also with a `T`, or a bare date meaning midnight). Offsets are not accepted here.
 pub fn parse_naive_timestamp(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
-    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(t);
         }

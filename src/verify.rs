@@ -1,1 +1,188 @@
-//! placeholder
+//! A signed report file checked end to end: the signature over the exact bytes, the key's
+//! standing in the trust in force, and every document's subject bound to the signer.
+//!
+//! The order is fixed and matters: the signature is checked on the bytes as read, before any
+//! YAML is parsed (nothing is re-serialised), and only bytes whose signature verified are
+//! parsed to learn which subjects they speak about.
+
+use std::fmt;
+
+use crate::report::{self, Report};
+use crate::sig::{self, Fingerprint, Namespace, Signature};
+use crate::subject::Subject;
+use crate::time::Instant;
+use crate::trust::{Refusal, Signer, Trust};
+
+/// Why a report file is not valid. Each is a definite negative answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The signature does not match the bytes (tampered file or forged signature).
+    BadSignature,
+    /// Some document's subject may not be signed for by this key.
+    DocumentRefused,
+    /// The signing key is bound to no subject in the trust in force.
+    KeyUnknown {
+        /// The signing key.
+        fingerprint: Fingerprint,
+    },
+    /// The report could not be read as a report (after its signature verified).
+    MalformedReport(report::Error),
+    /// The signature file is not an SSH signature.
+    MalformedSignature(sig::Error),
+    /// There is no signature for the report.
+    Unsigned,
+    /// The signature was made for another purpose than a report.
+    WrongNamespace {
+        /// The namespace required.
+        expected: String,
+        /// The namespace in the signature.
+        found: String,
+    },
+}
+
+impl Problem {
+    /// A stable kebab-case code for machines.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::BadSignature => "bad-signature",
+            Problem::DocumentRefused => "not-allowed-for-subject",
+            Problem::KeyUnknown { .. } => "key-unknown",
+            Problem::MalformedReport(_) => "malformed-report",
+            Problem::MalformedSignature(_) => "malformed-signature",
+            Problem::Unsigned => "unsigned",
+            Problem::WrongNamespace { .. } => "wrong-namespace",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::BadSignature => {
+                f.write_str("bad signature: the file does not match its signature")
+            }
+            Problem::DocumentRefused => {
+                f.write_str("key not allowed for the subject of at least one document")
+            }
+            Problem::KeyUnknown { fingerprint } => {
+                write!(f, "key unknown: {fingerprint} is not bound to any subject")
+            }
+            Problem::MalformedReport(e) => write!(f, "malformed report: {e}"),
+            Problem::MalformedSignature(e) => write!(f, "malformed signature: {e}"),
+            Problem::Unsigned => f.write_str("no signature"),
+            Problem::WrongNamespace { expected, found } => {
+                write!(
+                    f,
+                    "wrong namespace: signed as {found:?}, a report needs {expected:?}"
+                )
+            }
+        }
+    }
+}
+
+/// One document of a verified file.
+#[derive(Debug)]
+pub struct DocumentCheck {
+    /// The document, parsed after its signature verified.
+    pub report: Report,
+    /// Who may sign for its subject, or why the signer may not.
+    pub decision: Result<Signer, Refusal>,
+}
+
+/// The outcome for one report file.
+#[derive(Debug)]
+pub struct FileCheck {
+    /// The key that made the signature, when the signature could be read.
+    pub fingerprint: Option<Fingerprint>,
+    /// The documents, when the signature verified and the report could be read.
+    pub documents: Vec<DocumentCheck>,
+    /// `Ok` when the file is valid as a whole.
+    pub result: Result<(), Problem>,
+}
+
+impl FileCheck {
+    /// Whether the file is valid: every document signed by a key bound to its subject.
+    pub fn is_valid(&self) -> bool {
+        self.result.is_ok()
+    }
+
+    fn refused(fingerprint: Option<Fingerprint>, problem: Problem) -> FileCheck {
+        FileCheck {
+            fingerprint,
+            documents: Vec::new(),
+            result: Err(problem),
+        }
+    }
+}
+
+/// Checks one report file: `report` as the exact bytes that were signed, `signature` the
+/// armored SSHSIG (`None` when there is none), against `trust` at instant `at`.
+///
+/// A file with one document its signer may not submit is rejected as a whole (DESIGN §4).
+pub fn check_file(
+    report_bytes: &[u8],
+    signature: Option<&[u8]>,
+    trust: &Trust,
+    at: Instant,
+) -> FileCheck {
+    let Some(signature) = signature else {
+        return FileCheck::refused(None, Problem::Unsigned);
+    };
+    let signature = match Signature::from_armored(signature) {
+        Ok(s) => s,
+        Err(e) => return FileCheck::refused(None, Problem::MalformedSignature(e)),
+    };
+    let fingerprint = signature.fingerprint();
+    let namespace = Namespace::report();
+    if let Err(e) = signature.verify(&namespace, report_bytes) {
+        let problem = match e {
+            sig::Error::NamespaceMismatch { expected, found } => Problem::WrongNamespace {
+                expected: expected.to_string(),
+                found,
+            },
+            sig::Error::BadSignature => Problem::BadSignature,
+            other => Problem::MalformedSignature(other),
+        };
+        return FileCheck::refused(Some(fingerprint), problem);
+    }
+    let key = signature.public_key();
+    if !trust.knows_key(&key) {
+        return FileCheck::refused(
+            Some(fingerprint),
+            Problem::KeyUnknown { fingerprint },
+        );
+    }
+    let reports = match report::parse(report_bytes) {
+        Ok(r) => r,
+        Err(e) => return FileCheck::refused(Some(fingerprint), Problem::MalformedReport(e)),
+    };
+    let documents: Vec<DocumentCheck> = reports
+        .into_iter()
+        .map(|report| {
+            let decision = trust.authorize(&key, report.subject(), &namespace, at);
+            DocumentCheck { report, decision }
+        })
+        .collect();
+    let result = if documents.iter().all(|d| d.decision.is_ok()) {
+        Ok(())
+    } else {
+        Err(Problem::DocumentRefused)
+    };
+    FileCheck {
+        fingerprint: Some(fingerprint),
+        documents,
+        result,
+    }
+}
+
+/// The subjects a valid file speaks about, in document order without repeats.
+pub fn subjects(check: &FileCheck) -> Vec<&Subject> {
+    let mut out: Vec<&Subject> = Vec::new();
+    for d in &check.documents {
+        if !out.contains(&d.report.subject()) {
+            out.push(d.report.subject());
+        }
+    }
+    out
+}

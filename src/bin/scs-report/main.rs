@@ -1,1 +1,22 @@
-fn main() {}
+//! `scs-report`: create report-signing keys, sign compliance run reports, verify them and read
+//! their verdicts. A thin layer over the `scs_cert` library.
+
+mod cli;
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let printer = scs_cert::cli::Printer::new(args.global.quiet, args.global.color);
+    let result = match args.command {
+        cli::Command::Keygen(a) => cmd::keygen::run(&printer, a),
+        cli::Command::Sign(a) => cmd::sign::run(&printer, a),
+        cli::Command::Verify(a) => cmd::verify::run(&printer, a),
+        cli::Command::Show(a) => cmd::show::run(&printer, a),
+        cli::Command::Demo(a) => cmd::demo::run(&printer, a),
+    };
+    scs_cert::cli::finish("scs-report", result)
+}

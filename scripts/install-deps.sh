@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs and a fresh machine may lack. Idempotent: does nothing when
+# everything is present. Uses apt (Debian); run as root or with sudo available.
+set -euo pipefail
+
+need=()
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "install-deps: installing ${need[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy

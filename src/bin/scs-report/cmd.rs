@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub(crate) mod demo;
+pub(crate) mod keygen;
+pub(crate) mod show;
+pub(crate) mod sign;
+pub(crate) mod verify;

@@ -1,0 +1,235 @@
+//! `scs-report demo`: the whole flow on built-in data, narrated.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+use chrono::NaiveDateTime;
+
+use scs_cert::cli::{self, Outcome, Printer};
+use scs_cert::seed;
+use scs_cert::sig::{self, Namespace, SigningKey};
+use scs_cert::spec::Spec;
+use scs_cert::time::format_instant;
+use scs_cert::trust::{AllowedSigners, Trust};
+use scs_cert::verify;
+
+use crate::cli::{DemoArgs, ShowArgs};
+use crate::cmd::show;
+
+pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> {
+    let tmp;
+    let dir: PathBuf = match args.dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)
+                .with_context(|| format!("while creating {}", d.display()))?;
+            if std::fs::read_dir(&d)?.next().is_some() {
+                bail!(
+                    "{} is not empty; give a new or empty directory",
+                    d.display()
+                );
+            }
+            d
+        }
+        None => {
+            tmp = tempfile::tempdir().context("while creating a temporary directory")?;
+            tmp.path().to_owned()
+        }
+    };
+    let spec = Spec::load(seed::IAAS_SPEC, "built-in scs-compatible-iaas.yaml")?;
+    let now = cli::now();
+    let say = |s: &str| printer.result(s);
+
+    say(&format!("== scs-report demo, in {}", dir.display()))?;
+
+    // 1. A key for the operator's CI.
+    let key_path = dir.join("ci-key");
+    let key = SigningKey::generate("demo-ci")?;
+    sig::write_key_pair(&key_path, &key, None)?;
+    say(&format!(
+        "\n1. Made a report-signing key ({}):\n   {}",
+        key_path.display(),
+        key.public_line()
+    ))?;
+    let allowed = format!("demo-cloud-a,demo-cloud-b {}\n", key.public_line());
+    let allowed_path = dir.join("allowed_signers");
+    cli::write_new_file(&allowed_path, allowed.as_bytes(), false)?;
+    say(&format!(
+        "   The forum binds it to both demo subjects in {}.",
+        allowed_path.display()
+    ))?;
+
+    // 2. A report with two documents, signed.
+    let checked_at = now.naive_utc() - chrono::Duration::minutes(5);
+    let report = demo_report(&spec, checked_at)?;
+    let report_path = dir.join("report.yaml");
+    cli::write_new_file(&report_path, report.as_bytes(), false)?;
+    let signature = sig::sign(&key, &Namespace::report(), report.as_bytes())?;
+    let sig_path = dir.join("report.yaml.sig");
+    cli::write_new_file(&sig_path, signature.to_armored().as_bytes(), false)?;
+    say(&format!(
+        "\n2. Signed the built-in report {} ({} bytes, 2 documents) -> {}",
+        report_path.display(),
+        report.len(),
+        sig_path.display()
+    ))?;
+
+    // 3. Verified here, and by ssh-keygen when it is installed.
+    let trust = Trust::AllowedSigners(AllowedSigners::parse(&allowed, "allowed_signers")?);
+    let check = verify::check_file(
+        report.as_bytes(),
+        Some(signature.to_armored().as_bytes()),
+        &trust,
+        now,
+    );
+    say(&format!(
+        "\n3. scs-report verify --allowed-signers {} {}\n   {}",
+        allowed_path.display(),
+        report_path.display(),
+        match &check.result {
+            Ok(()) => "valid: every document signed by a key bound to its subject".to_owned(),
+            Err(p) => format!("INVALID (unexpected): {p}"),
+        }
+    ))?;
+    if !check.is_valid() {
+        bail!("the demo's own report did not verify; please report this bug");
+    }
+    say(&format!(
+        "   ssh-keygen -Y verify: {}",
+        ssh_keygen_verdict(&allowed_path, &sig_path, &report_path)
+    ))?;
+
+    // 4. Tampered and wrongly signed copies are rejected.
+    let tampered = report.replacen(": 1\n", ": -1\n", 1);
+    let t = verify::check_file(
+        tampered.as_bytes(),
+        Some(signature.to_armored().as_bytes()),
+        &trust,
+        now,
+    );
+    say(&format!(
+        "\n4. A copy with one result changed from 1 to -1:\n   {}",
+        reason(&t)
+    ))?;
+    let stranger = SigningKey::generate("stranger")?;
+    let forged = sig::sign(&stranger, &Namespace::report(), report.as_bytes())?;
+    let f = verify::check_file(
+        report.as_bytes(),
+        Some(forged.to_armored().as_bytes()),
+        &trust,
+        now,
+    );
+    say(&format!(
+        "   The same report signed by a key the forum does not know:\n   {}",
+        reason(&f)
+    ))?;
+    let wrong_ns = sig::sign(&key, &"file".parse()?, report.as_bytes())?;
+    let w = verify::check_file(
+        report.as_bytes(),
+        Some(wrong_ns.to_armored().as_bytes()),
+        &trust,
+        now,
+    );
+    say(&format!(
+        "   Signed by the right key for another purpose (-n file):\n   {}",
+        reason(&w)
+    ))?;
+
+    // 5. What the report says.
+    say(&format!(
+        "\n5. scs-report show {} --spec scs-compatible-iaas.yaml   (timeline in force at {})\n",
+        report_path.display(),
+        format_instant(checked_at.and_utc())
+    ))?;
+    let spec_path = dir.join("scs-compatible-iaas.yaml");
+    cli::write_new_file(&spec_path, seed::IAAS_SPEC.as_bytes(), false)?;
+    show::run(
+        printer,
+        ShowArgs {
+            file: report_path,
+            spec: spec_path,
+            at: None,
+            body: false,
+            json: false,
+        },
+    )?;
+    Ok(Outcome::Success)
+}
+
+fn reason(check: &verify::FileCheck) -> String {
+    match &check.result {
+        Ok(()) => "valid (unexpected!)".to_owned(),
+        Err(p) => format!("invalid: {p}"),
+    }
+}
+
+/// What the real ssh-keygen says of the signature, or why it was not asked.
+fn ssh_keygen_verdict(allowed: &Path, sig: &Path, report: &Path) -> String {
+    let Ok(input) = std::fs::File::open(report) else {
+        return "not run (cannot open the report)".to_owned();
+    };
+    let out = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "report", "-I", "demo-cloud-a", "-f"])
+        .arg(allowed)
+        .arg("-s")
+        .arg(sig)
+        .stdin(input)
+        .output();
+    match out {
+        Ok(o) => {
+            let text = String::from_utf8_lossy(if o.stdout.is_empty() {
+                &o.stderr
+            } else {
+                &o.stdout
+            })
+            .trim()
+            .to_owned();
+            format!("{text} (exit {})", o.status.code().unwrap_or(-1))
+        }
+        Err(_) => "not run (ssh-keygen is not installed)".to_owned(),
+    }
+}
+
+/// A two-document report in the current (invocation) form: demo-cloud-a passes every testcase
+/// of the first certifiable version; demo-cloud-b fails one, aborts one and misses one.
+fn demo_report(spec: &Spec, checked_at: NaiveDateTime) -> anyhow::Result<String> {
+    let version = spec
+        .listed_versions_at(checked_at.date())
+        .into_iter()
+        .find(|(_, validity)| validity.is_certifiable())
+        .map(|(v, _)| v)
+        .context("the built-in spec has no certifiable version today")?;
+    let ids: Vec<&String> = version.main().iter().collect();
+    let mut out = String::new();
+    for (n, subject) in ["demo-cloud-a", "demo-cloud-b"].iter().enumerate() {
+        let _ = write!(
+            out,
+            "---\nspec:\n  uuid: {}\n  name: {}\n  url: {}\nchecked_at: {}\nreference_date: {}\nsubject: {subject}\nrun:\n  uuid: 00000000-0000-4000-8000-00000000000{}\n  argv: [scs-compliance-check.py, -s, {subject}]\n  assignment: {{os_cloud: {subject}}}\n  sections: null\n  forced_version: null\n  forced_tests: null\n  invocations:\n    00000000-0000-4000-9000-00000000000{}:\n      id: 00000000-0000-4000-9000-00000000000{}\n      cmd: ./iaas/openstack_test.py -c {subject}\n      results:\n",
+            spec.uuid(),
+            spec.name(),
+            spec.url().unwrap_or_default(),
+            checked_at.format("%Y-%m-%d %H:%M:%S%.6f"),
+            checked_at.date(),
+            n + 1,
+            n + 1,
+            n + 1,
+        );
+        for (i, id) in ids.iter().enumerate() {
+            let value = match (n, i) {
+                (1, 0) => Some(-1),
+                (1, 1) => Some(0),
+                (1, 2) => None,
+                _ => Some(1),
+            };
+            if let Some(v) = value {
+                let _ = writeln!(out, "        {id}: {v}");
+            }
+        }
+        let _ = write!(
+            out,
+            "      rc: 0\n      stdout: []\n      stderr: []\n      info: 0\n      warning: 0\n      error: 0\n      critical: 0\n"
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,522 @@
+//! OpenSSH allowed-signers files (ssh-keygen(1), section ALLOWED SIGNERS; OpenSSH `sshsig.c`
+//! `parse_principals_key_and_options`, `sshsigopt_parse`, `check_allowed_keys_line`).
+//!
+//! ```text
+//! # comment
+//! principals [options] keytype base64 [comment]
+//! regio-a,pco-* namespaces="report",valid-after="20260101Z" ssh-ed25519 AAAA...
+//! ```
+//!
+//! Differences from ssh-keygen, on purpose:
+//!
+//! - Timestamps without a `Z`/`UTC` suffix are local time for ssh-keygen; we read them as UTC
+//!   (the library has no time zone; DESIGN §4 "every instant is UTC").
+//! - `valid-before` is inclusive, as ssh-keygen(1) documents it ("valid for use at or before"):
+//!   `valid-after <= at <= valid-before`, the same decision `ssh-keygen -Y verify` makes.
+//! - Every line is checked when the file is read; ssh-keygen only parses lines whose
+//!   principals match the principal it is asked about, so it can miss a broken line.
+
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+use super::pattern::allows;
+use super::{Error, Refusal, Signer, same_key};
+use crate::sig::{Fingerprint, Namespace};
+use crate::subject::Subject;
+use crate::time::Instant;
+
+/// A parsed allowed-signers file.
+#[derive(Clone, Debug)]
+pub struct AllowedSigners {
+    origin: String,
+    entries: Vec<Entry>,
+}
+
+/// One line of an allowed-signers file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    line: usize,
+    principals: String,
+    cert_authority: bool,
+    namespaces: Option<String>,
+    valid_after: Option<Instant>,
+    valid_before: Option<Instant>,
+    key: ssh_key::PublicKey,
+}
+
+impl Entry {
+    /// 1-based line number in the file.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The principals pattern list, as written (quotes removed).
+    pub fn principals(&self) -> &str {
+        &self.principals
+    }
+
+    /// Whether the line carries `cert-authority`. Such lines name a CA key and never authorize
+    /// a plain key, as in ssh-keygen.
+    pub fn is_cert_authority(&self) -> bool {
+        self.cert_authority
+    }
+
+    /// The `namespaces="..."` pattern list, if present.
+    pub fn namespaces(&self) -> Option<&str> {
+        self.namespaces.as_deref()
+    }
+
+    /// The `valid-after` instant, if present (inclusive).
+    pub fn valid_after(&self) -> Option<Instant> {
+        self.valid_after
+    }
+
+    /// The `valid-before` instant, if present (inclusive, as in ssh-keygen).
+    pub fn valid_before(&self) -> Option<Instant> {
+        self.valid_before
+    }
+
+    /// The public key of the line.
+    pub fn key(&self) -> &ssh_key::PublicKey {
+        &self.key
+    }
+}
+
+/// What is wrong with one allowed-signers line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineProblem {
+    /// An option given twice.
+    #[error("option {option:?} given more than once")]
+    DuplicateOption {
+        /// The option.
+        option: &'static str,
+    },
+    /// `valid-before` is not after `valid-after`.
+    #[error("valid-before is not after valid-after")]
+    EmptyValidity,
+    /// The key could not be read.
+    #[error("invalid public key: {source}")]
+    InvalidKey {
+        /// What ssh-key said.
+        #[source]
+        source: ssh_key::Error,
+    },
+    /// A timestamp that is not `YYYYMMDD[Z]` or `YYYYMMDDHHMM[SS][Z]`.
+    #[error("invalid {option} time {value:?} (expected YYYYMMDD[Z] or YYYYMMDDHHMM[SS][Z])")]
+    InvalidTime {
+        /// The option.
+        option: &'static str,
+        /// The value as written.
+        value: String,
+    },
+    /// The line ends before a key.
+    #[error("missing public key")]
+    MissingKey,
+    /// An option ssh-keygen does not know, or junk after an option.
+    #[error(
+        "unknown option {text:?} (known: cert-authority, namespaces, valid-after, valid-before)"
+    )]
+    UnknownOption {
+        /// The text from the unknown option to the end of the options.
+        text: String,
+    },
+    /// An option value without its double quotes.
+    #[error("value of option {option:?} must be in double quotes")]
+    UnquotedValue {
+        /// The option.
+        option: &'static str,
+    },
+    /// A double quote that is never closed.
+    #[error("unterminated double quote")]
+    UnterminatedQuote,
+}
+
+impl AllowedSigners {
+    /// Reads an allowed-signers file; `origin` (a path or description) goes into errors.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::AllowedSigners`] naming `origin` and the line of the first invalid line.
+    pub fn parse(text: &str, origin: &str) -> Result<AllowedSigners, Error> {
+        let mut entries = Vec::new();
+        for (index, raw) in text.lines().enumerate() {
+            let line = index + 1;
+            match parse_line(raw, line) {
+                Ok(Some(entry)) => entries.push(entry),
+                Ok(None) => {}
+                Err(problem) => {
+                    return Err(Error::AllowedSigners {
+                        origin: origin.to_owned(),
+                        line,
+                        problem,
+                    });
+                }
+            }
+        }
+        Ok(AllowedSigners {
+            origin: origin.to_owned(),
+            entries,
+        })
+    }
+
+    /// Where the file came from.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The lines that carry a key, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Whether a non-CA line carries this key.
+    pub fn knows_key(&self, key: &ssh_key::PublicKey) -> bool {
+        self.entries
+            .iter()
+            .any(|e| !e.cert_authority && same_key(&e.key, key))
+    }
+
+    /// See [`super::Trust::authorize`]. A key on several lines is authorized if any line
+    /// allows it; otherwise the refusal of the first line that matched the subject is given
+    /// (namespace or time), else [`Refusal::NotAllowedForSubject`].
+    pub(crate) fn authorize(
+        &self,
+        key: &ssh_key::PublicKey,
+        subject: &Subject,
+        namespace: &Namespace,
+        at: Instant,
+    ) -> Result<Signer, Refusal> {
+        let fingerprint = Fingerprint::of(key);
+        let mut known = false;
+        let mut refusal = None;
+        for entry in &self.entries {
+            if entry.cert_authority || !same_key(&entry.key, key) {
+                continue;
+            }
+            known = true;
+            if !allows(&entry.principals, subject.as_str()) {
+                continue;
+            }
+            let this = if entry
+                .namespaces
+                .as_deref()
+                .is_some_and(|list| !allows(list, namespace.as_str()))
+            {
+                Refusal::NamespaceNotAllowed {
+                    fingerprint,
+                    namespace: namespace.clone(),
+                }
+            } else if let Some(valid_after) = entry.valid_after.filter(|&va| at < va) {
+                Refusal::NotYetValid {
+                    fingerprint,
+                    valid_after,
+                }
+            } else if let Some(valid_before) = entry.valid_before.filter(|&vb| at > vb) {
+                Refusal::Expired {
+                    fingerprint,
+                    valid_before,
+                }
+            } else {
+                return Ok(Signer {
+                    principal: subject.clone(),
+                    fingerprint,
+                    key_name: None,
+                    via_delegation: None,
+                });
+            };
+            refusal.get_or_insert(this);
+        }
+        Err(match (known, refusal) {
+            (false, _) => Refusal::KeyUnknown { fingerprint },
+            (true, Some(refusal)) => refusal,
+            (true, None) => Refusal::NotAllowedForSubject {
+                fingerprint,
+                subject: subject.clone(),
+            },
+        })
+    }
+}
+
+impl FromStr for AllowedSigners {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AllowedSigners::parse(s, "<allowed signers>")
+    }
+}
+
+/// Parses one line; `None` for blank and comment lines.
+fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, LineProblem> {
+    let rest = raw.trim_start_matches([' ', '\t', '\r', '\n']);
+    if rest.is_empty() || rest.starts_with('#') {
+        return Ok(None);
+    }
+    // Principals: one word, or a double-quoted string (OpenSSH `strdelimw`).
+    let (principals, rest) = if let Some(quoted) = rest.strip_prefix('"') {
+        let end = quoted.find('"').ok_or(LineProblem::UnterminatedQuote)?;
+        (&quoted[..end], &quoted[end + 1..])
+    } else {
+        let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        (&rest[..end], &rest[end..])
+    };
+    let rest = rest.trim_start_matches([' ', '\t']);
+    if rest.is_empty() {
+        return Err(LineProblem::MissingKey);
+    }
+    // Like ssh-keygen: if the next word is a key type, there are no options.
+    let first_word = &rest[..rest.find([' ', '\t']).unwrap_or(rest.len())];
+    let is_key_type = matches!(
+        ssh_key::Algorithm::new(first_word),
+        Ok(alg) if !matches!(alg, ssh_key::Algorithm::Other(_))
+    );
+    let (options, key_text) = if is_key_type {
+        (Options::default(), rest)
+    } else {
+        let end = end_of_options(rest)?;
+        let key_text = rest[end..].trim_start_matches([' ', '\t']);
+        if key_text.is_empty() {
+            return Err(LineProblem::MissingKey);
+        }
+        (parse_options(&rest[..end])?, key_text)
+    };
+    let key = ssh_key::PublicKey::from_openssh(key_text)
+        .map_err(|source| LineProblem::InvalidKey { source })?;
+    Ok(Some(Entry {
+        line,
+        principals: principals.to_owned(),
+        cert_authority: options.cert_authority,
+        namespaces: options.namespaces,
+        valid_after: options.valid_after,
+        valid_before: options.valid_before,
+        key,
+    }))
+}
+
+/// OpenSSH `sshkey_advance_past_options`: options end at the first space or tab outside
+/// double quotes.
+fn end_of_options(s: &str) -> Result<usize, LineProblem> {
+    let mut quoted = false;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quoted && bytes.get(i + 1) == Some(&b'"') => i += 1,
+            b'"' => quoted = !quoted,
+            b' ' | b'\t' if !quoted => return Ok(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    if quoted {
+        Err(LineProblem::UnterminatedQuote)
+    } else {
+        Ok(bytes.len())
+    }
+}
+
+#[derive(Default)]
+struct Options {
+    cert_authority: bool,
+    namespaces: Option<String>,
+    valid_after: Option<Instant>,
+    valid_before: Option<Instant>,
+}
+
+/// OpenSSH `sshsigopt_parse`: comma-separated, names case-insensitive, values quoted.
+fn parse_options(mut s: &str) -> Result<Options, LineProblem> {
+    let mut options = Options::default();
+    loop {
+        if let Some(rest) = strip_prefix_ignore_case(s, "cert-authority") {
+            options.cert_authority = true;
+            s = rest;
+        } else if let Some(rest) = strip_prefix_ignore_case(s, "namespaces=") {
+            let option = "namespaces";
+            let (value, rest) = dequote(rest, option)?;
+            if options.namespaces.replace(value).is_some() {
+                return Err(LineProblem::DuplicateOption { option });
+            }
+            s = rest;
+        } else if let Some(rest) = strip_prefix_ignore_case(s, "valid-after=") {
+            let option = "valid-after";
+            let (value, rest) = dequote(rest, option)?;
+            let time = parse_time(&value).ok_or(LineProblem::InvalidTime { option, value })?;
+            if options.valid_after.replace(time).is_some() {
+                return Err(LineProblem::DuplicateOption { option });
+            }
+            s = rest;
+        } else if let Some(rest) = strip_prefix_ignore_case(s, "valid-before=") {
+            let option = "valid-before";
+            let (value, rest) = dequote(rest, option)?;
+            let time = parse_time(&value).ok_or(LineProblem::InvalidTime { option, value })?;
+            if options.valid_before.replace(time).is_some() {
+                return Err(LineProblem::DuplicateOption { option });
+            }
+            s = rest;
+        } else {
+            return Err(LineProblem::UnknownOption { text: s.to_owned() });
+        }
+        match s.strip_prefix(',') {
+            _ if s.is_empty() => break,
+            Some(rest) if !rest.is_empty() => s = rest,
+            _ => return Err(LineProblem::UnknownOption { text: s.to_owned() }),
+        }
+    }
+    if let (Some(after), Some(before)) = (options.valid_after, options.valid_before)
+        && before <= after
+    {
+        return Err(LineProblem::EmptyValidity);
+    }
+    Ok(options)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// OpenSSH `opt_dequote`: a double-quoted value; `\"` stands for a quote inside it.
+fn dequote<'a>(s: &'a str, option: &'static str) -> Result<(String, &'a str), LineProblem> {
+    let inner = s
+        .strip_prefix('"')
+        .ok_or(LineProblem::UnquotedValue { option })?;
+    let mut value = String::new();
+    let mut chars = inner.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if inner[i + 1..].starts_with('"') => {
+                value.push('"');
+                chars.next();
+            }
+            '"' => return Ok((value, &inner[i + 1..])),
+            c => value.push(c),
+        }
+    }
+    Err(LineProblem::UnterminatedQuote)
+}
+
+/// OpenSSH `parse_absolute_time`: `YYYYMMDD`, `YYYYMMDDHHMM` or `YYYYMMDDHHMMSS`, optionally
+/// followed by `Z` or `UTC`. Without a suffix ssh-keygen uses local time; we use UTC.
+pub(crate) fn parse_time(s: &str) -> Option<Instant> {
+    let digits = ["Z", "z", "UTC", "utc"]
+        .iter()
+        .find_map(|suffix| s.strip_suffix(suffix))
+        .unwrap_or(s);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let naive = match digits.len() {
+        8 => NaiveDate::parse_from_str(digits, "%Y%m%d")
+            .ok()?
+            .and_hms_opt(0, 0, 0)?,
+        12 => NaiveDateTime::parse_from_str(digits, "%Y%m%d%H%M").ok()?,
+        14 => NaiveDateTime::parse_from_str(digits, "%Y%m%d%H%M%S").ok()?,
+        _ => return None,
+    };
+    Some(Utc.from_utc_datetime(&naive))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALICE: &str = include_str!("../../tests/fixtures/keys/alice.pub");
+
+    fn t(s: &str) -> Instant {
+        parse_time(s).unwrap()
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(t("20260101"), t("20260101Z"));
+        assert_eq!(t("202601011230"), t("20260101123000UTC"));
+        assert_eq!(parse_time("2026010"), None);
+        assert_eq!(parse_time("20261301"), None);
+        assert_eq!(parse_time("2026-01-01"), None);
+        assert_eq!(parse_time("+0260101"), None);
+    }
+
+    #[test]
+    fn lines_and_options() {
+        let key = ALICE.trim_end();
+        let text = format!(
+            "# comment\n\n  \t\nregio-a {key}\n\"a,b\" Cert-Authority,namespaces=\"report,git\",valid-after=\"20260101\",valid-before=\"20270101Z\" {key}\n"
+        );
+        let a = AllowedSigners::parse(&text, "f").unwrap();
+        assert_eq!(a.entries().len(), 2);
+        assert_eq!(a.entries()[0].line(), 4);
+        let e = &a.entries()[1];
+        assert_eq!(e.principals(), "a,b");
+        assert!(e.is_cert_authority());
+        assert_eq!(e.namespaces(), Some("report,git"));
+        assert_eq!(e.valid_after(), Some(t("20260101")));
+        assert_eq!(e.valid_before(), Some(t("20270101")));
+    }
+
+    #[test]
+    fn invalid_lines_name_their_line() {
+        let key = ALICE.trim_end();
+        let cases: Vec<(String, LineProblem)> = vec![
+            ("x".into(), LineProblem::MissingKey),
+            ("x namespaces=\"a\"".into(), LineProblem::MissingKey),
+            (
+                format!("x foo {key}"),
+                LineProblem::UnknownOption { text: "foo".into() },
+            ),
+            (
+                format!("x namespaces=report {key}"),
+                LineProblem::UnquotedValue {
+                    option: "namespaces",
+                },
+            ),
+            (
+                format!("x valid-after=\"2026\" {key}"),
+                LineProblem::InvalidTime {
+                    option: "valid-after",
+                    value: "2026".into(),
+                },
+            ),
+            (
+                format!("x valid-after=\"20270101\",valid-before=\"20260101\" {key}"),
+                LineProblem::EmptyValidity,
+            ),
+            (
+                format!("x namespaces=\"a\",namespaces=\"b\" {key}"),
+                LineProblem::DuplicateOption {
+                    option: "namespaces",
+                },
+            ),
+            (
+                format!("x cert-authority, {key}"),
+                LineProblem::UnknownOption { text: ",".into() },
+            ),
+            (
+                format!("x namespaces=\"a {key}"),
+                LineProblem::UnterminatedQuote,
+            ),
+        ];
+        for (line, problem) in cases {
+            let text = format!("# first\n{line}\n");
+            assert_eq!(
+                AllowedSigners::parse(&text, "allowed").unwrap_err(),
+                Error::AllowedSigners {
+                    origin: "allowed".into(),
+                    line: 2,
+                    problem
+                },
+                "{line}"
+            );
+        }
+        let bad_key = AllowedSigners::parse("x ssh-ed25519 AAAAnotbase64!", "f").unwrap_err();
+        assert!(matches!(
+            bad_key,
+            Error::AllowedSigners {
+                line: 1,
+                problem: LineProblem::InvalidKey { .. },
+                ..
+            }
+        ));
+    }
+}
