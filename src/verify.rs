@@ -68,8 +68,8 @@ impl fmt::Display for Problem {
             Problem::KeyUnknown { fingerprint } => {
                 write!(f, "key unknown: {fingerprint} is not bound to any subject")
             }
-            Problem::MalformedReport(e) => write!(f, "malformed report: {e}"),
-            Problem::MalformedSignature(e) => write!(f, "malformed signature: {e}"),
+            Problem::MalformedReport(e) => write!(f, "malformed report: {}", with_causes(e)),
+            Problem::MalformedSignature(e) => write!(f, "malformed signature: {}", with_causes(e)),
             Problem::Unsigned => f.write_str("no signature"),
             Problem::WrongNamespace { expected, found } => {
                 write!(
@@ -79,6 +79,18 @@ impl fmt::Display for Problem {
             }
         }
     }
+}
+
+/// An error and its causes on one line: `outer: inner: innermost`.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
 }
 
 /// One document of a verified file.
@@ -148,10 +160,7 @@ pub fn check_file(
     }
     let key = signature.public_key();
     if !trust.knows_key(&key) {
-        return FileCheck::refused(
-            Some(fingerprint),
-            Problem::KeyUnknown { fingerprint },
-        );
+        return FileCheck::refused(Some(fingerprint), Problem::KeyUnknown { fingerprint });
     }
     let reports = match report::parse(report_bytes) {
         Ok(r) => r,

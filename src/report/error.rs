@@ -11,7 +11,7 @@ use crate::yaml::{self, Position};
 #[non_exhaustive]
 pub enum Error {
     /// A mapping holds the same key twice (JSON; YAML duplicates are refused by the parser).
-    #[error("report document {document}: duplicate key {key:?} in {field}")]
+    #[error("report document {}: duplicate key {key:?} in {field}", document + 1)]
     DuplicateKey {
         /// 0-based document index.
         document: usize,
@@ -21,7 +21,7 @@ pub enum Error {
         key: String,
     },
     /// `checked_at` is neither a naive timestamp (`2026-08-21 15:04:05.123456`) nor RFC 3339.
-    #[error("report document {document}: checked_at {found:?} is not a timestamp")]
+    #[error("report document {}: checked_at {found:?} is not a timestamp", document + 1)]
     InvalidCheckedAt {
         /// 0-based document index.
         document: usize,
@@ -29,7 +29,7 @@ pub enum Error {
         found: String,
     },
     /// `reference_date` is not a date (`2026-08-21`).
-    #[error("report document {document}: reference_date {found:?} is not a date")]
+    #[error("report document {}: reference_date {found:?} is not a date", document + 1)]
     InvalidReferenceDate {
         /// 0-based document index.
         document: usize,
@@ -37,7 +37,7 @@ pub enum Error {
         found: String,
     },
     /// `run.uuid` is not a UUID in its hyphenated text form.
-    #[error("report document {document}: run.uuid {found:?} is not a uuid")]
+    #[error("report document {}: run.uuid {found:?} is not a uuid", document + 1)]
     InvalidRunUuid {
         /// 0-based document index.
         document: usize,
@@ -45,13 +45,13 @@ pub enum Error {
         found: String,
     },
     /// `spec.uuid` is empty.
-    #[error("report document {document}: spec.uuid is empty")]
+    #[error("report document {}: spec.uuid is empty", document + 1)]
     InvalidScopeUuid {
         /// 0-based document index.
         document: usize,
     },
     /// `subject` is not a valid subject name.
-    #[error("report document {document}: invalid subject")]
+    #[error("report document {}: invalid subject", document + 1)]
     InvalidSubject {
         /// 0-based document index.
         document: usize,
@@ -60,7 +60,7 @@ pub enum Error {
         source: SubjectError,
     },
     /// A result value other than -1, 0 or 1.
-    #[error("report document {document}: {field} is {value}, not a verdict (-1, 0 or 1)")]
+    #[error("report document {}: {field} is {value}, not a verdict (-1, 0 or 1)", document + 1)]
     InvalidVerdict {
         /// 0-based document index.
         document: usize,
@@ -79,7 +79,7 @@ pub enum Error {
     },
     /// A field this toolchain needs is absent (reports written before 2024-06 lack
     /// `spec.uuid` and `run.uuid`; upstream's monitor cannot ingest them either).
-    #[error("report document {document}: missing {field}")]
+    #[error("report document {}: missing {field}", document + 1)]
     MissingField {
         /// 0-based document index.
         document: usize,
@@ -90,7 +90,7 @@ pub enum Error {
     #[error("report file holds no document")]
     NoDocuments,
     /// A document is not a mapping (an empty document counts as `null`).
-    #[error("report document {document} is {found}, not a mapping")]
+    #[error("report document {} is {found}, not a mapping", document + 1)]
     NotAMapping {
         /// 0-based document index.
         document: usize,
@@ -105,7 +105,7 @@ pub enum Error {
     },
     /// An integer outside the range its field allows (a negative counter, an `rc` beyond
     /// 64 bits).
-    #[error("report document {document}: {field} is {value}, out of range")]
+    #[error("report document {}: {field} is {value}, out of range", document + 1)]
     OutOfRange {
         /// 0-based document index.
         document: usize,
@@ -135,7 +135,7 @@ pub enum Error {
         limit: usize,
     },
     /// A field this toolchain uses has the wrong type.
-    #[error("report document {document}: {field} is {found}, expected {expected}")]
+    #[error("report document {}: {field} is {found}, expected {expected}", document + 1)]
     WrongType {
         /// 0-based document index.
         document: usize,
@@ -148,7 +148,7 @@ pub enum Error {
     },
     /// A YAML document could not be read (syntax, duplicate keys, alias/depth limits). The
     /// position in `source` counts lines from the start of the file.
-    #[error("report document {document}: yaml error")]
+    #[error("report document {}: yaml error", document + 1)]
     Yaml {
         /// 0-based document index.
         document: usize,

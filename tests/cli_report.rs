@@ -1,0 +1,632 @@
+//! `scs-report` as a user runs it: exit codes, output lines, JSON records, files written, and
+//! interop with the real ssh-keygen on what the CLI writes.
+
+#![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+#[path = "support/tools.rs"]
+mod tools;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const EXE: &str = env!("CARGO_BIN_EXE_scs-report");
+const SUBJECT_A: &str = "example-cloud-a";
+const REPORT: &str = include_str!("fixtures/reports/invocations.yaml");
+const SPEC: &str = include_str!("fixtures/specs/example-iaas.yaml");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out: Output = Command::new(EXE)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A directory with a fresh key `k`, `report.yaml` and an allowed_signers binding the key to
+/// the report's subject.
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    let r = run_in(&dir, &["keygen", "-o", "k", "-C", "ci"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let public = fs::read_to_string(dir.join("k.pub")).unwrap();
+    fs::write(dir.join("allowed"), format!("{SUBJECT_A} {public}")).unwrap();
+    fs::write(dir.join("report.yaml"), REPORT).unwrap();
+    (tmp, dir)
+}
+
+fn json_lines(s: &str) -> Vec<serde_json::Value> {
+    s.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn keygen_writes_private_0600_prints_public_and_never_overwrites() {
+    let (_t, dir) = setup();
+    let mode = fs::metadata(dir.join("k")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let before = fs::read(dir.join("k")).unwrap();
+    let r = run_in(&dir, &["keygen", "-o", "k"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("scs-report: error:"), "{}", r.stderr);
+    assert_eq!(
+        fs::read(dir.join("k")).unwrap(),
+        before,
+        "existing key must stay"
+    );
+    let r = run_in(&dir, &["keygen", "-o", "k2", "-C", "the-comment"]);
+    assert!(
+        r.stdout.starts_with("ssh-ed25519 AAAA") && r.stdout.trim_end().ends_with("the-comment")
+    );
+}
+
+#[test]
+fn sign_then_verify_valid_and_ssh_keygen_agrees() {
+    let (_t, dir) = setup();
+    assert_eq!(run_in(&dir, &["sign", "-k", "k", "report.yaml"]).code, 0);
+    let r = run_in(
+        &dir,
+        &["verify", "--allowed-signers", "allowed", "report.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1);
+    assert!(
+        r.stdout.starts_with("valid") && r.stdout.contains(SUBJECT_A),
+        "{}",
+        r.stdout
+    );
+    // Signing again without --force refuses and keeps the signature.
+    assert_eq!(run_in(&dir, &["sign", "-k", "k", "report.yaml"]).code, 2);
+
+    let Some(keygen) = tools::require("ssh-keygen") else {
+        return;
+    };
+    let out = Command::new(keygen)
+        .args([
+            "-Y",
+            "verify",
+            "-f",
+            "allowed",
+            "-I",
+            SUBJECT_A,
+            "-n",
+            "report",
+            "-s",
+            "report.yaml.sig",
+        ])
+        .current_dir(&dir)
+        .stdin(fs::File::open(dir.join("report.yaml")).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Good \"report\" signature"));
+}
+
+#[test]
+fn ssh_keygen_signature_verifies_through_the_cli() {
+    let Some(keygen) = tools::require("ssh-keygen") else {
+        return;
+    };
+    let (_t, dir) = setup();
+    let out = Command::new(keygen)
+        .args(["-Y", "sign", "-f", "k", "-n", "report", "report.yaml"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = run_in(
+        &dir,
+        &["verify", "--allowed-signers", "allowed", "report.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn tampered_wrong_namespace_unknown_key_and_unsigned_are_invalid_with_reasons() {
+    let (_t, dir) = setup();
+    run_in(&dir, &["sign", "-k", "k", "report.yaml"]);
+    fs::write(
+        dir.join("tampered.yaml"),
+        REPORT.replacen("ex-flavor-names: 1", "ex-flavor-names: 0", 1),
+    )
+    .unwrap();
+    fs::copy(dir.join("report.yaml.sig"), dir.join("tampered.yaml.sig")).unwrap();
+
+    fs::write(dir.join("ns.yaml"), REPORT).unwrap();
+    run_in(&dir, &["sign", "-k", "k", "-n", "file", "ns.yaml"]);
+
+    run_in(&dir, &["keygen", "-o", "stranger"]);
+    fs::write(dir.join("stranger.yaml"), REPORT).unwrap();
+    run_in(&dir, &["sign", "-k", "stranger", "stranger.yaml"]);
+
+    fs::write(dir.join("unsigned.yaml"), REPORT).unwrap();
+
+    let r = run_in(
+        &dir,
+        &[
+            "verify",
+            "--json",
+            "--allowed-signers",
+            "allowed",
+            "report.yaml",
+            "tampered.yaml",
+            "ns.yaml",
+            "stranger.yaml",
+            "unsigned.yaml",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let records = json_lines(&r.stdout);
+    let codes: Vec<&str> = records
+        .iter()
+        .map(|v| v["problem"]["code"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "none",
+            "bad-signature",
+            "wrong-namespace",
+            "key-unknown",
+            "unsigned"
+        ]
+    );
+    assert_eq!(records[0]["valid"], true);
+    assert_eq!(records[0]["documents"][0]["subject"], SUBJECT_A);
+    assert!(
+        records
+            .iter()
+            .all(|v| v["type"] == "file" && v["schema_version"] == 1)
+    );
+
+    // Human output: one line per file, each with its reason.
+    let r = run_in(
+        &dir,
+        &[
+            "verify",
+            "--allowed-signers",
+            "allowed",
+            "tampered.yaml",
+            "stranger.yaml",
+        ],
+    );
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].contains("bad signature"), "{}", lines[0]);
+    assert!(lines[1].contains("key unknown"), "{}", lines[1]);
+}
+
+#[test]
+fn unreadable_file_exits_2_and_the_batch_goes_on() {
+    let (_t, dir) = setup();
+    run_in(&dir, &["sign", "-k", "k", "report.yaml"]);
+    let r = run_in(
+        &dir,
+        &[
+            "verify",
+            "--allowed-signers",
+            "allowed",
+            "missing.yaml",
+            "report.yaml",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].contains("could not check"), "{}", r.stdout);
+    assert!(lines[1].starts_with("valid"), "{}", r.stdout);
+}
+
+#[test]
+fn no_trust_is_a_usage_error_with_a_hint() {
+    let (_t, dir) = setup();
+    let r = run_in(&dir, &["verify", "report.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--allowed-signers") && r.stderr.contains("--bootstrap"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn key_validity_window_is_judged_at_the_given_instant() {
+    let (_t, dir) = setup();
+    let public = fs::read_to_string(dir.join("k.pub")).unwrap();
+    fs::write(
+        dir.join("allowed"),
+        format!("{SUBJECT_A} valid-after=\"20260101Z\",valid-before=\"20260601Z\" {public}"),
+    )
+    .unwrap();
+    run_in(&dir, &["sign", "-k", "k", "report.yaml"]);
+    let ok = run_in(
+        &dir,
+        &[
+            "verify",
+            "--allowed-signers",
+            "allowed",
+            "--at",
+            "2026-03-01",
+            "report.yaml",
+        ],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    let late = run_in(
+        &dir,
+        &[
+            "verify",
+            "--json",
+            "--allowed-signers",
+            "allowed",
+            "--at",
+            "2026-07-01",
+            "report.yaml",
+        ],
+    );
+    assert_eq!(late.code, 1);
+    assert_eq!(
+        json_lines(&late.stdout)[0]["documents"][0]["problem"]["code"],
+        "key-expired"
+    );
+}
+
+/// A file with one document the signer may not submit is rejected as a whole (DESIGN §4).
+#[test]
+fn bootstrap_delegation_and_whole_file_rejection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // bob-ci is alice-cloud's delegate; bob-ci's key may sign for alice-cloud and bob-ci,
+    // not for anyone else.
+    let bob = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/keys/bob"
+    ))
+    .unwrap();
+    fs::write(dir.join("bob"), bob).unwrap();
+    fs::set_permissions(dir.join("bob"), fs::Permissions::from_mode(0o600)).unwrap();
+    fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/trust/bootstrap.yaml"
+        ),
+        dir.join("bootstrap.yaml"),
+    )
+    .unwrap();
+    let for_alice = REPORT.replace(SUBJECT_A, "alice-cloud");
+    fs::write(dir.join("ok.yaml"), &for_alice).unwrap();
+    let mixed = format!(
+        "{for_alice}{}",
+        REPORT
+            .replace(SUBJECT_A, "carol-cloud")
+            .replace("6f1c2e9d", "7f1c2e9d")
+    );
+    fs::write(dir.join("mixed.yaml"), &mixed).unwrap();
+    assert_eq!(
+        run_in(dir, &["sign", "-k", "bob", "ok.yaml", "mixed.yaml"]).code,
+        0
+    );
+
+    let r = run_in(
+        dir,
+        &[
+            "verify",
+            "--json",
+            "--bootstrap",
+            "bootstrap.yaml",
+            "ok.yaml",
+            "mixed.yaml",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let recs = json_lines(&r.stdout);
+    assert_eq!(recs[0]["valid"], true);
+    assert_eq!(recs[1]["valid"], false);
+    assert_eq!(recs[1]["problem"]["code"], "not-allowed-for-subject");
+    assert_eq!(recs[1]["documents"][0]["valid"], true);
+    assert_eq!(recs[1]["documents"][1]["valid"], false);
+    assert_eq!(recs[1]["documents"][1]["subject"], "carol-cloud");
+}
+
+#[test]
+fn upload_body_round_trip() {
+    let (_t, dir) = setup();
+    assert_eq!(
+        run_in(&dir, &["sign", "--body", "-k", "k", "report.yaml"]).code,
+        0
+    );
+    let body = fs::read(dir.join("report.yaml.body")).unwrap();
+    let sep = b"-----END SSH SIGNATURE-----\n&";
+    let at = body.windows(sep.len()).position(|w| w == sep).unwrap();
+    assert_eq!(
+        &body[at + sep.len()..],
+        REPORT.as_bytes(),
+        "report bytes follow the '&' unchanged"
+    );
+    let r = run_in(
+        &dir,
+        &[
+            "verify",
+            "--body",
+            "--allowed-signers",
+            "allowed",
+            "report.yaml.body",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // A body without a signature is not valid.
+    let r = run_in(
+        &dir,
+        &[
+            "verify",
+            "--body",
+            "--allowed-signers",
+            "allowed",
+            "report.yaml",
+        ],
+    );
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn signed_garbage_is_a_malformed_report() {
+    let (_t, dir) = setup();
+    fs::write(dir.join("junk.yaml"), "subject: [unclosed\n").unwrap();
+    run_in(&dir, &["sign", "-k", "k", "junk.yaml"]);
+    let r = run_in(
+        &dir,
+        &[
+            "verify",
+            "--json",
+            "--allowed-signers",
+            "allowed",
+            "junk.yaml",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        json_lines(&r.stdout)[0]["problem"]["code"],
+        "malformed-report"
+    );
+}
+
+#[test]
+fn passphrase_protected_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("pass"), "correct horse\n").unwrap();
+    fs::write(dir.join("wrong"), "wrong horse\n").unwrap();
+    fs::write(dir.join("report.yaml"), REPORT).unwrap();
+    assert_eq!(
+        run_in(dir, &["keygen", "-o", "k", "--passphrase-file", "pass"]).code,
+        0
+    );
+    let r = run_in(
+        dir,
+        &[
+            "sign",
+            "-k",
+            "k",
+            "--passphrase-file",
+            "wrong",
+            "report.yaml",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        !dir.join("report.yaml.sig").exists(),
+        "nothing written on failure"
+    );
+    // No terminal and no passphrase file: a clear error, not a hang on stdin.
+    let r = run_in(dir, &["sign", "-k", "k", "report.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("passphrase"), "{}", r.stderr);
+    assert_eq!(
+        run_in(
+            dir,
+            &[
+                "sign",
+                "-k",
+                "k",
+                "--passphrase-file",
+                "pass",
+                "report.yaml"
+            ]
+        )
+        .code,
+        0
+    );
+    if let Some(keygen) = tools::require("ssh-keygen") {
+        // ssh-keygen reads our encrypted key with the same passphrase.
+        let out = Command::new(keygen)
+            .args(["-y", "-P", "correct horse", "-f", "k"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn show_prints_verdicts_per_version_and_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("spec.yaml"), SPEC).unwrap();
+    // Two documents: the fixture (a FAIL, an ABORT) and a copy for a second subject.
+    let second = REPORT
+        .replace(SUBJECT_A, "example-cloud-b")
+        .replace("6f1c2e9d", "7f1c2e9d");
+    fs::write(dir.join("multi.yaml"), format!("{REPORT}{second}")).unwrap();
+
+    // At checked_at: v1 effective, v2 draft. ex-image-metadata failed.
+    let r = run_in(
+        dir,
+        &["show", "--json", "multi.yaml", "--spec", "spec.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs = json_lines(&r.stdout);
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1]["subject"], "example-cloud-b");
+    let versions = docs[0]["versions"].as_array().unwrap();
+    let names: Vec<&str> = versions
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["v1", "v2"]);
+    let v2 = &versions[1]["targets"]["main"];
+    assert_eq!(v2["verdict"], "FAIL");
+    assert_eq!(v2["failed"][0]["id"], "ex-image-metadata");
+    assert_eq!(v2["failed"][0]["url"], "https://example.org/docs/images");
+    assert_eq!(v2["aborted"][0]["id"], "ex-volume-types");
+
+    // Twelve days later: v2 effective, v1 warn, v3 draft with an empty main. The week-long
+    // flavor result has expired (Monday 00:00 of the second week), the month-long one has not.
+    let r = run_in(
+        dir,
+        &[
+            "show",
+            "--json",
+            "multi.yaml",
+            "--spec",
+            "spec.yaml",
+            "--at",
+            "2026-09-02",
+        ],
+    );
+    let doc = &json_lines(&r.stdout)[0];
+    let by_name = |n: &str| {
+        doc["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["version"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("v2")["validity"], "effective");
+    assert_eq!(by_name("v1")["validity"], "warn");
+    assert_eq!(
+        by_name("v1")["targets"]["main"]["missing"][0]["id"],
+        "ex-flavor-names"
+    );
+    assert_eq!(by_name("v1")["targets"]["main"]["verdict"], "FAIL");
+    let v3 = by_name("v3")["targets"]["main"].clone();
+    assert_eq!(
+        (v3["verdict"].as_str(), v3["empty"].as_bool()),
+        (Some("MISSING"), Some(true)),
+        "an empty main is never a PASS"
+    );
+
+    let human = run_in(dir, &["show", "multi.yaml", "--spec", "spec.yaml"]);
+    assert_eq!(human.code, 0);
+    assert!(
+        human.stdout.contains("v2 (draft) main: FAIL"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("ex-image-metadata: Images carry the required metadata. <https://example.org/docs/images>"), "{}", human.stdout);
+}
+
+#[test]
+fn show_against_real_upstream_spec_and_gen0_refusal() {
+    let Some(fixtures) = tools::shared_fixtures() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let iaas = fixtures.join("scs/scs-compatible-iaas.yaml");
+    let report = REPORT
+        .replace(
+            "5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11",
+            "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f",
+        )
+        .replace("ex-flavor-names", "scs-0100-syntax-check");
+    fs::write(dir.join("r.yaml"), report).unwrap();
+    let r = run_in(
+        dir,
+        &[
+            "show",
+            "--json",
+            "r.yaml",
+            "--spec",
+            iaas.to_str().unwrap(),
+            "--at",
+            "2026-08-21T16:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = &json_lines(&r.stdout)[0];
+    let v51 = doc["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["version"] == "v5.1")
+        .unwrap();
+    assert_eq!(v51["validity"], "effective");
+    let main = &v51["targets"]["main"];
+    assert_eq!(main["verdict"], "MISSING");
+    assert_eq!(main["missing"].as_array().unwrap().len(), 53);
+    assert!(
+        main["missing"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+
+    let gen0 = fixtures.join("scs/scs-compatible-test.yaml");
+    let r = run_in(dir, &["show", "r.yaml", "--spec", gen0.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("Gen 0") || r.stderr.contains("gen 0"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn show_refuses_a_report_of_another_scope() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("spec.yaml"), SPEC).unwrap();
+    fs::write(
+        dir.join("r.yaml"),
+        REPORT.replace("5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11", "another-scope"),
+    )
+    .unwrap();
+    let r = run_in(dir, &["show", "r.yaml", "--spec", "spec.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is for scope"), "{}", r.stderr);
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let r = run_in(Path::new("."), &["verify", "--help"]);
+    assert!(r.stdout.contains("Exit status: 0"), "{}", r.stdout);
+}
