@@ -1,7 +1,7 @@
 //! `scs-report verify`
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
@@ -20,6 +20,8 @@ use crate::cmd::sign::with_suffix;
 const MAX_TRUST_BYTES: usize = 16 * 1024 * 1024;
 /// Largest detached signature read (an SSHSIG is well under 1 KiB).
 const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
+/// Files checked between two rounds of output.
+const BATCH_FILES: usize = 256;
 /// Version of the JSON records this command prints.
 const SCHEMA_VERSION: u32 = 1;
 
@@ -27,37 +29,85 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
     let trust = load_trust(args.allowed_signers.as_deref(), args.bootstrap.as_deref())?;
     let at = args.at.map_or_else(cli::now, |a| a.instant());
     let mut outcome = Outcome::Success;
-    for file in &args.files {
-        let item = match read_evidence(file, args.body) {
-            Ok((report, signature)) => {
-                let check = verify::check_file(&report, signature.as_deref(), &trust, at);
-                print_check(printer, file, &check, args.json)?;
-                if check.is_valid() {
-                    Outcome::Success
-                } else {
-                    Outcome::Negative
+    // Files are checked in parallel (one worker per core), in batches so output still streams;
+    // results are printed in the order the files were given.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for batch in args.files.chunks(BATCH_FILES) {
+        let checked = check_batch(batch, args.body, &trust, at, workers);
+        for (file, item) in batch.iter().zip(checked) {
+            let item = match item {
+                Ok(check) => {
+                    print_check(printer, file, &check, args.json)?;
+                    if check.is_valid() {
+                        Outcome::Success
+                    } else {
+                        Outcome::Negative
+                    }
                 }
-            }
-            Err(err) => {
-                if args.json {
-                    printer.json(&json!({
-                        "type": "file", "schema_version": SCHEMA_VERSION,
-                        "file": file.display().to_string(), "valid": Value::Null,
-                        "problem": {"code": "could-not-check", "message": format!("{err:#}")},
-                    }))?;
-                } else {
-                    printer.result(&format!(
-                        "{}  {}: could not check: {err:#}",
-                        printer.paint("error  ", Tone::Doubt),
-                        file.display()
-                    ))?;
+                Err(err) => {
+                    if args.json {
+                        printer.json(&json!({
+                            "type": "file", "schema_version": SCHEMA_VERSION,
+                            "file": file.display().to_string(), "valid": Value::Null,
+                            "problem": {"code": "could-not-check", "message": format!("{err:#}")},
+                        }))?;
+                    } else {
+                        printer.result(&format!(
+                            "{}  {}: could not check: {err:#}",
+                            printer.paint("error  ", Tone::Doubt),
+                            file.display()
+                        ))?;
+                    }
+                    Outcome::Error
                 }
-                Outcome::Error
-            }
-        };
-        outcome = outcome.worst(item);
+            };
+            outcome = outcome.worst(item);
+        }
     }
     Ok(outcome)
+}
+
+/// Checks a batch of files on up to `workers` threads; results in the order of `files`.
+fn check_batch(
+    files: &[PathBuf],
+    body: bool,
+    trust: &Trust,
+    at: scs_cert::time::Instant,
+    workers: usize,
+) -> Vec<anyhow::Result<FileCheck>> {
+    let check_one = |file: &PathBuf| {
+        read_evidence(file, body)
+            .map(|(report, signature)| verify::check_file(&report, signature.as_deref(), trust, at))
+    };
+    if workers <= 1 || files.len() <= 1 {
+        return files.iter().map(check_one).collect();
+    }
+    let per_worker = files.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(per_worker)
+            .map(|chunk| {
+                (
+                    chunk.len(),
+                    scope.spawn(move || chunk.iter().map(check_one).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(len, h)| {
+                h.join().unwrap_or_else(|_| {
+                    (0..len)
+                        .map(|_| {
+                            Err(anyhow::anyhow!(
+                                "internal error: a verify worker panicked; please report this bug"
+                            ))
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
 }
 
 /// The trust every file is checked against, from exactly one source.
