@@ -8,6 +8,7 @@ demo:
 test: deps
 	cargo fmt --all --check
 	cargo clippy --all-targets --locked -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
 	cargo test --locked
 
 deps:

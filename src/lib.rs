@@ -12,12 +12,14 @@
 //! - [`trust`]: who may sign for which subject (allowed_signers, monitor bootstrap files);
 //! - [`verify`]: a report file checked against its signature and the trust in force;
 //! - [`verdict`]: target verdicts of a report against a scope spec;
+//! - [`registry`]: the forum's git store, every change one SSH-signed commit;
 //! - [`cli`]: plumbing shared by the binaries (output, exit codes, atomic writes).
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod cli;
+pub mod registry;
 pub mod report;
 pub mod seed;
 pub mod sig;

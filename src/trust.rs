@@ -13,6 +13,8 @@ mod allowed_signers;
 mod bootstrap;
 mod pattern;
 
+pub(crate) use pattern::allows;
+
 use crate::sig::{Fingerprint, Namespace};
 use crate::subject::Subject;
 use crate::time::{Instant, format_instant};

@@ -630,3 +630,32 @@ fn help_documents_exit_codes() {
     let r = run_in(Path::new("."), &["verify", "--help"]);
     assert!(r.stdout.contains("Exit status: 0"), "{}", r.stdout);
 }
+
+#[test]
+fn invalid_spec_lists_every_problem_with_file_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("r.yaml"), REPORT).unwrap();
+    fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/specs/invalid-collected.yaml"
+        ),
+        dir.join("bad.yaml"),
+    )
+    .unwrap();
+    let r = run_in(dir, &["show", "r.yaml", "--spec", "bad.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("bad.yaml:14:19: unknown lifetime"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "bad.yaml:30:14: version \"v1\" is defined more than once [duplicate-version]"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use scs_cert::cli::{self, Outcome, Printer, Tone};
 use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
 use scs_cert::sig;
-use scs_cert::spec::{Spec, Version};
+use scs_cert::spec::{self, Spec, Version};
 use scs_cert::time::format_instant;
 use scs_cert::verdict::{self, TargetOutcome, TargetVerdict, VersionOutcome};
 
@@ -62,8 +62,22 @@ pub(crate) fn load_spec(path: &Path) -> anyhow::Result<Spec> {
     let bytes = cli::read_input(path, MAX_SPEC_BYTES)?;
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-    Spec::load(&text, &path.display().to_string())
-        .with_context(|| format!("while loading the scope spec {}", path.display()))
+    match Spec::load(&text, &path.display().to_string()) {
+        Ok(spec) => Ok(spec),
+        // Every diagnostic on its own line, `file:line:column: message [code]`.
+        Err(spec::Error::Invalid { diagnostics, .. }) => {
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            bail!(
+                "invalid scope spec {} ({} problem(s)):\n  {}",
+                path.display(),
+                lines.len(),
+                lines.join("\n  ")
+            )
+        }
+        Err(e) => {
+            Err(e).with_context(|| format!("while loading the scope spec {}", path.display()))
+        }
+    }
 }
 
 fn tone(v: TargetVerdict) -> Tone {
