@@ -13,7 +13,16 @@ seed spec tests/fixtures/specs/*.yaml registry/scopes/*.yaml
 seed report tests/fixtures/reports/*
 seed signature tests/fixtures/keys/*.sig
 seed trust tests/fixtures/trust/* tests/fixtures/keys/allowed_signers*
+mkdir -p fuzz/logs
+status=0
 for t in spec report signature trust; do
-  echo "== fuzz target $t for ${secs}s" >&2
-  cargo +nightly fuzz run "$t" -- -max_total_time="$secs" -max_len=65536 2>&1 | tail -n 4
+  echo "== fuzz target $t for ${secs}s (log: fuzz/logs/$t.log)" >&2
+  if cargo +nightly fuzz run "$t" -- -max_total_time="$secs" -max_len=65536 >"fuzz/logs/$t.log" 2>&1; then
+    grep -E '^#[0-9]+ +DONE|^Done ' "fuzz/logs/$t.log" | tail -n 2
+  else
+    status=1
+    echo "fuzz target $t FAILED; see fuzz/logs/$t.log and fuzz/artifacts/$t/" >&2
+    grep -E 'panicked|ERROR|SUMMARY|Test unit' "fuzz/logs/$t.log" | head -n 5
+  fi
 done
+exit $status

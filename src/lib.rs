@@ -23,6 +23,8 @@ pub mod registry;
 pub mod report;
 pub mod seed;
 pub mod sig;
+#[cfg(feature = "sigstore")]
+pub mod sigstore;
 pub mod spec;
 pub mod subject;
 pub mod time;

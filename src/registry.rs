@@ -317,6 +317,44 @@ impl Registry {
         }
     }
 
+    /// The files under folder `dir` (recursively) at the last commit, as registry paths in
+    /// git's order (sorted); empty when the folder or the history does not exist.
+    ///
+    /// # Errors
+    ///
+    /// Git errors.
+    pub fn list(&self, dir: &str) -> Result<Vec<String>, Error> {
+        let Some(head) = self.head()? else {
+            return Ok(Vec::new());
+        };
+        let git = |operation| move |e: git2::Error| Error::git(operation, &e);
+        let tree = self
+            .repo
+            .find_commit(head.0)
+            .and_then(|c| c.tree())
+            .map_err(git("read the commit tree"))?;
+        let sub = match tree.get_path(Path::new(dir)) {
+            Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => entry
+                .to_object(&self.repo)
+                .and_then(|o| o.peel_to_tree())
+                .map_err(git("read a folder"))?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::git("look the folder up", &e)),
+        };
+        let mut out = Vec::new();
+        sub.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && let Ok(name) = entry.name()
+            {
+                out.push(format!("{dir}/{parent}{name}"));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(git("walk a folder"))?;
+        Ok(out)
+    }
+
     /// The exact bytes of `rel_path` at `commit`; `None` if it is not a file there.
     ///
     /// # Errors

@@ -43,6 +43,9 @@ pub(crate) enum Command {
     Show(ShowArgs),
     /// Run the whole flow on built-in demo data: key, sign, verify, tamper, verdicts.
     Demo(DemoArgs),
+    /// Sigstore bundles: verify offline (conformance-suite protocol).
+    #[cfg(feature = "sigstore")]
+    Sigstore(crate::cmd::sigstore::SigstoreArgs),
 }
 
 #[derive(Debug, ClapArgs)]

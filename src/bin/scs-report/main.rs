@@ -17,6 +17,8 @@ fn main() -> ExitCode {
         cli::Command::Verify(a) => cmd::verify::run(&printer, a),
         cli::Command::Show(a) => cmd::show::run(&printer, a),
         cli::Command::Demo(a) => cmd::demo::run(&printer, a),
+        #[cfg(feature = "sigstore")]
+        cli::Command::Sigstore(a) => cmd::sigstore::run(&printer, a),
     };
     scs_cert::cli::finish("scs-report", result)
 }
