@@ -20,6 +20,11 @@
 
 mod change;
 mod error;
+pub mod forum;
+pub mod ingest;
+pub mod ledger;
+pub mod state;
+pub mod subjects;
 mod journal;
 mod lock;
 mod path;
@@ -315,6 +320,38 @@ impl Registry {
             Some(head) => self.read_at(head, rel_path),
             None => Ok(None),
         }
+    }
+
+    /// A setting of this clone only (`.git/config`, never committed): where the forum key
+    /// lives, for example.
+    ///
+    /// # Errors
+    ///
+    /// Git errors reading the configuration.
+    pub fn local_setting(&self, name: &str) -> Result<Option<String>, Error> {
+        let config = self
+            .repo
+            .config()
+            .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+            .map_err(|e| Error::git("read the local git configuration", &e))?;
+        match config.get_string(name) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(Error::git("read a local setting", &e)),
+        }
+    }
+
+    /// Sets a setting of this clone only (`.git/config`).
+    ///
+    /// # Errors
+    ///
+    /// Git errors writing the configuration.
+    pub fn set_local_setting(&self, name: &str, value: &str) -> Result<(), Error> {
+        self.repo
+            .config()
+            .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+            .and_then(|mut c| c.set_str(name, value))
+            .map_err(|e| Error::git("write a local setting", &e))
     }
 
     /// The files under folder `dir` (recursively) at the last commit, as registry paths in

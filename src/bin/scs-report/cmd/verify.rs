@@ -31,7 +31,7 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
     let mut outcome = Outcome::Success;
     // Files are checked in parallel (one worker per core), in batches so output still streams;
     // results are printed in the order the files were given.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = scs_cert::parallel::workers();
     for batch in args.files.chunks(BATCH_FILES) {
         let checked = check_batch(batch, args.body, &trust, at, workers);
         for (file, item) in batch.iter().zip(checked) {
@@ -75,38 +75,9 @@ fn check_batch(
     at: scs_cert::time::Instant,
     workers: usize,
 ) -> Vec<anyhow::Result<FileCheck>> {
-    let check_one = |file: &PathBuf| {
+    scs_cert::parallel::map(files, workers, |file| {
         read_evidence(file, body)
             .map(|(report, signature)| verify::check_file(&report, signature.as_deref(), trust, at))
-    };
-    if workers <= 1 || files.len() <= 1 {
-        return files.iter().map(check_one).collect();
-    }
-    let per_worker = files.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(per_worker)
-            .map(|chunk| {
-                (
-                    chunk.len(),
-                    scope.spawn(move || chunk.iter().map(check_one).collect::<Vec<_>>()),
-                )
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(len, h)| {
-                h.join().unwrap_or_else(|_| {
-                    (0..len)
-                        .map(|_| {
-                            Err(anyhow::anyhow!(
-                                "internal error: a verify worker panicked; please report this bug"
-                            ))
-                        })
-                        .collect()
-                })
-            })
-            .collect()
     })
 }
 

@@ -1,0 +1,402 @@
+//! Ingesting signed reports: verify each file against the subjects' bound keys at the receive
+//! instant, keep the signed body byte-exact in the archive, append one ledger line per
+//! document, and land everything in one commit (DESIGN §4, §5).
+//!
+//! A file is accepted or rejected as a whole; a rejected file touches nothing. Re-ingesting a
+//! file that is already in the registry is a no-op.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io::Write as _;
+
+use chrono::Duration;
+
+use crate::registry::ledger::{self, LedgerLine};
+use crate::registry::state::State;
+use crate::registry::subjects;
+use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
+use crate::sig::{self, SigningKey};
+use crate::time::{Instant, format_instant};
+use crate::trust::Trust;
+use crate::verify::{self, Problem};
+
+/// One report file handed in: the exact report bytes and its SSH signature.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// How the user named it (for messages).
+    pub name: String,
+    /// The body to archive: an upload body (signature, `&`, report) exactly as received, or
+    /// one built from a report and its detached signature.
+    body: Vec<u8>,
+    /// Where the report starts in `body`.
+    report_at: usize,
+    /// Whether the body carries a signature at all.
+    signed: bool,
+}
+
+impl Submission {
+    /// A report with its detached signature (`FILE.sig`), or `None` when there is none.
+    pub fn detached(name: String, report: &[u8], signature: Option<&[u8]>) -> Submission {
+        match signature {
+            Some(sig) => {
+                // The archive keeps the monitor's upload-body form, so one object carries both.
+                let mut body = Vec::with_capacity(sig.len() + 1 + report.len());
+                body.extend_from_slice(sig);
+                if !body.ends_with(b"\n") {
+                    body.push(b'\n');
+                }
+                body.push(b'&');
+                let report_at = body.len();
+                body.extend_from_slice(report);
+                Submission { name, body, report_at, signed: true }
+            }
+            None => Submission { name, body: report.to_vec(), report_at: 0, signed: false },
+        }
+    }
+
+    /// An upload body as the compliance monitor receives it (signature, `&`, report).
+    pub fn upload_body(name: String, body: Vec<u8>) -> Submission {
+        match sig::split_upload_body(&body) {
+            Ok((signature, _)) => {
+                let report_at = signature.len() + 1;
+                Submission { name, body, report_at, signed: true }
+            }
+            Err(_) => Submission { name, body, report_at: 0, signed: false },
+        }
+    }
+
+    fn signature(&self) -> Option<&[u8]> {
+        self.signed.then(|| &self.body[..self.report_at - 1])
+    }
+
+    fn report(&self) -> &[u8] {
+        &self.body[self.report_at..]
+    }
+}
+
+/// Why a file was not ingested.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// A run uuid is already in the registry (or earlier in this batch) with other bytes.
+    DuplicateRun {
+        /// Document index (0-based).
+        document: usize,
+        /// The run uuid.
+        run: String,
+    },
+    /// `checked_at` lies too far after the receive instant: future-dated evidence would
+    /// extend validity.
+    FutureDated {
+        /// Document index (0-based).
+        document: usize,
+        /// The report's `checked_at`.
+        checked_at: Instant,
+        /// When it was received.
+        received_at: Instant,
+    },
+    /// The signature or the signer's binding failed.
+    Signature {
+        /// Why.
+        problem: Problem,
+        /// Per refused document: index and reason.
+        refused: Vec<(usize, String)>,
+    },
+    /// A document's scope is not adopted by the registry.
+    UnknownScope {
+        /// Document index (0-based).
+        document: usize,
+        /// The scope uuid in the report.
+        scope: String,
+    },
+    /// A document's subject is not in the registry.
+    UnknownSubject {
+        /// Document index (0-based).
+        document: usize,
+        /// The subject in the report.
+        subject: String,
+    },
+}
+
+impl Rejection {
+    /// A stable kebab-case code for machines.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::DuplicateRun { .. } => "duplicate-run",
+            Rejection::FutureDated { .. } => "future-dated",
+            Rejection::Signature { problem, .. } => problem.code(),
+            Rejection::UnknownScope { .. } => "unknown-scope",
+            Rejection::UnknownSubject { .. } => "unknown-subject",
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::DuplicateRun { document, run } => write!(
+                f,
+                "document {}: run {run} is already in the registry with other content",
+                document + 1
+            ),
+            Rejection::FutureDated { document, checked_at, received_at } => write!(
+                f,
+                "document {}: checked_at {} is more than allowed after its receipt at {}",
+                document + 1,
+                format_instant(*checked_at),
+                format_instant(*received_at)
+            ),
+            Rejection::Signature { problem, refused } => {
+                write!(f, "{problem}")?;
+                for (d, why) in refused {
+                    write!(f, "; document {}: {why}", d + 1)?;
+                }
+                Ok(())
+            }
+            Rejection::UnknownScope { document, scope } => write!(
+                f,
+                "document {}: scope {scope} is not adopted by the registry (scs-cert scope add)",
+                document + 1
+            ),
+            Rejection::UnknownSubject { document, subject } => write!(
+                f,
+                "document {}: subject {subject} is not in the registry (scs-cert subject add)",
+                document + 1
+            ),
+        }
+    }
+}
+
+/// What happened to one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileOutcome {
+    /// Already in the registry, byte for byte: nothing to do.
+    AlreadyPresent {
+        /// The archived body's digest.
+        sha256: String,
+    },
+    /// Accepted: these ledger lines are added.
+    Ingested {
+        /// The archived body's digest.
+        sha256: String,
+        /// One line per document.
+        lines: Vec<LedgerLine>,
+    },
+    /// Refused, with the reason.
+    Rejected(Rejection),
+}
+
+/// When and how the reports were received.
+#[derive(Clone, Copy, Debug)]
+pub struct Receipt {
+    /// The receive instant (now, or declared for imports).
+    pub received_at: Instant,
+    /// Whether `received_at` was declared by the user (`--received-at`).
+    pub declared: bool,
+    /// The moment of ingestion (orders ties).
+    pub ingested_at: Instant,
+}
+
+/// Anything that stops an ingest as a whole (not one file's rejection).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The subjects' keys do not form a valid trust.
+    #[error(transparent)]
+    Subjects(#[from] subjects::RecordError),
+    /// The registry's content could not be read.
+    #[error(transparent)]
+    State(#[from] crate::registry::state::StateError),
+    /// The git store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The archive could not be written.
+    #[error("while writing the archive object {path}: {kind}")]
+    Archive {
+        /// The object.
+        path: String,
+        /// What failed.
+        kind: std::io::ErrorKind,
+    },
+}
+
+/// Decides every file: verified against the subjects' keys bound at the receive instant,
+/// subject and scope known, run uuids new, `checked_at` not after receipt plus the policy's
+/// allowance. Files are checked in parallel; outcomes come back in order.
+///
+/// # Errors
+///
+/// Broken subject records (no trust can be built).
+pub fn decide(
+    state: &State,
+    known_runs: &BTreeMap<String, String>,
+    submissions: &[Submission],
+    receipt: Receipt,
+) -> Result<Vec<FileOutcome>, IngestError> {
+    let trust = Trust::AllowedSigners(subjects::trust(&state.subject_records())?);
+    let allowance = Duration::minutes(i64::from(state.forum.policy.max_future_minutes));
+    let mut outcomes = crate::parallel::map(submissions, crate::parallel::workers(), |s| {
+        decide_one(state, &trust, s, receipt, allowance)
+    });
+    // Run uuids: against the registry, then against earlier files of this batch.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for outcome in &mut outcomes {
+        let FileOutcome::Ingested { sha256, lines } = outcome else { continue };
+        let mut all_present = true;
+        let mut conflict = None;
+        for line in lines.iter() {
+            match known_runs.get(&line.run).or_else(|| seen.get(&line.run)) {
+                Some(d) if d == sha256 => {}
+                Some(_) => {
+                    conflict = Some(Rejection::DuplicateRun {
+                        document: line.document,
+                        run: line.run.clone(),
+                    });
+                    break;
+                }
+                None => all_present = false,
+            }
+        }
+        if let Some(r) = conflict {
+            *outcome = FileOutcome::Rejected(r);
+        } else if all_present {
+            *outcome = FileOutcome::AlreadyPresent { sha256: sha256.clone() };
+        } else {
+            for line in lines.iter() {
+                seen.insert(line.run.clone(), sha256.clone());
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+fn decide_one(
+    state: &State,
+    trust: &Trust,
+    s: &Submission,
+    receipt: Receipt,
+    allowance: Duration,
+) -> FileOutcome {
+    let check = verify::check_file(s.report(), s.signature(), trust, receipt.received_at);
+    // Name unknown subjects and scopes first: clearer than "key not allowed".
+    for (i, d) in check.documents.iter().enumerate() {
+        if !state.subjects.contains_key(d.report.subject()) {
+            return FileOutcome::Rejected(Rejection::UnknownSubject {
+                document: i,
+                subject: d.report.subject().to_string(),
+            });
+        }
+        if !state.scopes.contains_key(d.report.scope_uuid()) {
+            return FileOutcome::Rejected(Rejection::UnknownScope {
+                document: i,
+                scope: d.report.scope_uuid().to_owned(),
+            });
+        }
+    }
+    if let Err(problem) = check.result {
+        let refused = check
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.decision.as_ref().err().map(|r| (i, r.to_string())))
+            .collect();
+        return FileOutcome::Rejected(Rejection::Signature { problem, refused });
+    }
+    let sha256 = ledger::sha256_hex(&s.body);
+    let signer = check.fingerprint.map(|f| f.to_string()).unwrap_or_default();
+    let mut lines = Vec::with_capacity(check.documents.len());
+    for (i, d) in check.documents.iter().enumerate() {
+        let checked_at = d.report.checked_at().and_utc();
+        if checked_at > receipt.received_at + allowance {
+            return FileOutcome::Rejected(Rejection::FutureDated {
+                document: i,
+                checked_at,
+                received_at: receipt.received_at,
+            });
+        }
+        let signed_by = d.decision.as_ref().map(|s| s.principal().to_string()).unwrap_or_default();
+        lines.push(LedgerLine {
+            run: d.report.run_uuid().to_string(),
+            subject: d.report.subject().clone(),
+            scope: d.report.scope_uuid().to_owned(),
+            sha256: sha256.clone(),
+            document: i,
+            checked_at: format_instant(checked_at),
+            received_at: format_instant(receipt.received_at),
+            received_at_declared: receipt.declared,
+            ingested_at: format_instant(receipt.ingested_at),
+            signature: "sshsig".into(),
+            signer: signer.clone(),
+            signed_by,
+            results: d.report.results().iter().map(|(k, v)| (k.clone(), v.value())).collect(),
+        });
+    }
+    FileOutcome::Ingested { sha256, lines }
+}
+
+/// Lands the accepted files: archive objects first (content-addressed, so a crash leaves only
+/// harmless orphans), then one commit with every ledger line. Returns the commit, or `None`
+/// when nothing was accepted.
+///
+/// # Errors
+///
+/// Archive and store errors; nothing is committed then.
+pub fn apply(
+    registry: &Registry,
+    submissions: &[Submission],
+    outcomes: &[FileOutcome],
+    signer: &SigningKey,
+    identity: &CommitIdentity,
+) -> Result<Option<CommitId>, IngestError> {
+    let mut change = registry.begin()?;
+    let mut files = 0usize;
+    let mut documents = 0usize;
+    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+    for (s, o) in submissions.iter().zip(outcomes) {
+        let FileOutcome::Ingested { sha256, lines } = o else { continue };
+        store_object(registry, sha256, &s.body)?;
+        files += 1;
+        for line in lines {
+            documents += 1;
+            by_path.entry(line.path()).or_default().push_str(&line.to_line());
+        }
+    }
+    if files == 0 {
+        return Ok(None);
+    }
+    for (path, text) in &by_path {
+        change.append(path, text.as_bytes())?;
+    }
+    let message = format!("ingest {files} report file(s), {documents} document(s)");
+    Ok(Some(change.commit(&message, signer, identity)?))
+}
+
+/// Writes one archive object (temp file and rename; an existing object is left as it is).
+fn store_object(registry: &Registry, sha256: &str, body: &[u8]) -> Result<(), IngestError> {
+    let path = ledger::archive_path(&registry.archive_dir(), sha256);
+    if path.exists() {
+        return Ok(());
+    }
+    let err = |e: std::io::Error| IngestError::Archive {
+        path: path.display().to_string(),
+        kind: e.kind(),
+    };
+    let dir = path.parent().unwrap_or(&path);
+    fs::create_dir_all(dir).map_err(err)?;
+    let tmp = dir.join(format!(".{sha256}.tmp{}", std::process::id()));
+    let written = fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(body).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}
+
+/// Every run uuid in the registry with the digest of the body it came in.
+pub fn known_runs(lines: &[LedgerLine]) -> BTreeMap<String, String> {
+    lines.iter().map(|l| (l.run.clone(), l.sha256.clone())).collect()
+}
