@@ -97,3 +97,38 @@ pub fn prompt_passphrase(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<Stri
         .context("cannot ask for the passphrase: no terminal (use --passphrase-file FILE)")?;
     Ok(zeroize::Zeroizing::new(pass))
 }
+
+/// Largest private key file read.
+const MAX_KEY_BYTES: usize = 64 * 1024;
+
+/// Loads an OpenSSH private key, asking for its passphrase on the terminal (or reading it from
+/// `passphrase_file`) when it has one.
+///
+/// # Errors
+///
+/// I/O errors, a malformed key, a wrong passphrase, no terminal to ask on.
+pub fn load_signing_key(
+    path: &std::path::Path,
+    passphrase_file: Option<&std::path::Path>,
+) -> anyhow::Result<crate::sig::SigningKey> {
+    use anyhow::Context as _;
+    let bytes = read_input(path, MAX_KEY_BYTES)?;
+    let text = String::from_utf8(bytes).with_context(|| {
+        format!(
+            "{} is not an OpenSSH private key (not text)",
+            path.display()
+        )
+    })?;
+    let context = || format!("while loading the private key {}", path.display());
+    let encrypted = crate::sig::SigningKey::is_encrypted_openssh(&text).with_context(context)?;
+    let passphrase = match (encrypted, passphrase_file) {
+        (false, _) => None,
+        (true, Some(file)) => Some(read_passphrase_file(file)?),
+        (true, None) => Some(prompt_passphrase(&format!(
+            "Passphrase for {}: ",
+            path.display()
+        ))?),
+    };
+    crate::sig::SigningKey::from_openssh(&text, passphrase.as_ref().map(|p| p.as_bytes()))
+        .with_context(context)
+}

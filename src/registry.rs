@@ -18,17 +18,18 @@
 //! system's git configuration; nothing here depends on it: author, committer and time are
 //! passed in, and trees are built from the exact bytes, without filters.)
 
+pub mod admin;
 mod change;
 mod error;
 pub mod forum;
 pub mod ingest;
-pub mod ledger;
-pub mod state;
-pub mod subjects;
 mod journal;
+pub mod ledger;
 mod lock;
 mod path;
 mod signing;
+pub mod state;
+pub mod subjects;
 mod worktree;
 
 use std::ffi::OsStr;

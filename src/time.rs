@@ -84,6 +84,27 @@ pub fn format_instant(t: Instant) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// A duration given on the command line: a number with a unit (`28d`, `12h`, `90m`, `2w`,
+/// `30s`), or `0`.
+pub fn parse_duration(s: &str) -> Option<chrono::Duration> {
+    let s = s.trim();
+    if s == "0" {
+        return Some(chrono::Duration::zero());
+    }
+    let split = s.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = s.split_at(split);
+    let n: i64 = number.parse().ok()?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return None,
+    };
+    chrono::Duration::try_seconds(n.checked_mul(seconds)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +123,15 @@ mod tests {
         );
         assert_eq!(parse_instant("yesterday"), None);
         assert_eq!(parse_instant("2026-02-30"), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("28d"), Some(chrono::Duration::days(28)));
+        assert_eq!(parse_duration("0"), Some(chrono::Duration::zero()));
+        assert_eq!(parse_duration("90m"), Some(chrono::Duration::minutes(90)));
+        for bad in ["", "d", "5y", "-3d", "99999999999999999999d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
     }
 }

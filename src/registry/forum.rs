@@ -129,7 +129,10 @@ mod tests {
         let text = "[forum]\nname = \"F\"\nlegal_name = \"F e.V.\"\ncity = \"Berlin\"\nstatus_base_url = \"https://x.example/c/\"\n";
         let c = ForumConfig::parse(text).unwrap();
         assert_eq!(c.policy.observation_window_days, 28);
-        assert_eq!(c.status_url("SCS-IAAS-2026-0001"), "https://x.example/c/SCS-IAAS-2026-0001");
+        assert_eq!(
+            c.status_url("SCS-IAAS-2026-0001"),
+            "https://x.example/c/SCS-IAAS-2026-0001"
+        );
         let again = ForumConfig::parse(&c.to_toml().unwrap()).unwrap();
         assert_eq!(again, c);
         assert!(ForumConfig::parse("[forum]\nname = 1\n").is_err());

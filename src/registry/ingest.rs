@@ -49,9 +49,19 @@ impl Submission {
                 body.push(b'&');
                 let report_at = body.len();
                 body.extend_from_slice(report);
-                Submission { name, body, report_at, signed: true }
+                Submission {
+                    name,
+                    body,
+                    report_at,
+                    signed: true,
+                }
             }
-            None => Submission { name, body: report.to_vec(), report_at: 0, signed: false },
+            None => Submission {
+                name,
+                body: report.to_vec(),
+                report_at: 0,
+                signed: false,
+            },
         }
     }
 
@@ -60,9 +70,19 @@ impl Submission {
         match sig::split_upload_body(&body) {
             Ok((signature, _)) => {
                 let report_at = signature.len() + 1;
-                Submission { name, body, report_at, signed: true }
+                Submission {
+                    name,
+                    body,
+                    report_at,
+                    signed: true,
+                }
             }
-            Err(_) => Submission { name, body, report_at: 0, signed: false },
+            Err(_) => Submission {
+                name,
+                body,
+                report_at: 0,
+                signed: false,
+            },
         }
     }
 
@@ -140,7 +160,11 @@ impl fmt::Display for Rejection {
                 "document {}: run {run} is already in the registry with other content",
                 document + 1
             ),
-            Rejection::FutureDated { document, checked_at, received_at } => write!(
+            Rejection::FutureDated {
+                document,
+                checked_at,
+                received_at,
+            } => write!(
                 f,
                 "document {}: checked_at {} is more than allowed after its receipt at {}",
                 document + 1,
@@ -243,7 +267,9 @@ pub fn decide(
     // Run uuids: against the registry, then against earlier files of this batch.
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for outcome in &mut outcomes {
-        let FileOutcome::Ingested { sha256, lines } = outcome else { continue };
+        let FileOutcome::Ingested { sha256, lines } = outcome else {
+            continue;
+        };
         let mut all_present = true;
         let mut conflict = None;
         for line in lines.iter() {
@@ -262,7 +288,9 @@ pub fn decide(
         if let Some(r) = conflict {
             *outcome = FileOutcome::Rejected(r);
         } else if all_present {
-            *outcome = FileOutcome::AlreadyPresent { sha256: sha256.clone() };
+            *outcome = FileOutcome::AlreadyPresent {
+                sha256: sha256.clone(),
+            };
         } else {
             for line in lines.iter() {
                 seen.insert(line.run.clone(), sha256.clone());
@@ -316,7 +344,11 @@ fn decide_one(
                 received_at: receipt.received_at,
             });
         }
-        let signed_by = d.decision.as_ref().map(|s| s.principal().to_string()).unwrap_or_default();
+        let signed_by = d
+            .decision
+            .as_ref()
+            .map(|s| s.principal().to_string())
+            .unwrap_or_default();
         lines.push(LedgerLine {
             run: d.report.run_uuid().to_string(),
             subject: d.report.subject().clone(),
@@ -330,7 +362,12 @@ fn decide_one(
             signature: "sshsig".into(),
             signer: signer.clone(),
             signed_by,
-            results: d.report.results().iter().map(|(k, v)| (k.clone(), v.value())).collect(),
+            results: d
+                .report
+                .results()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value()))
+                .collect(),
         });
     }
     FileOutcome::Ingested { sha256, lines }
@@ -355,12 +392,17 @@ pub fn apply(
     let mut documents = 0usize;
     let mut by_path: BTreeMap<String, String> = BTreeMap::new();
     for (s, o) in submissions.iter().zip(outcomes) {
-        let FileOutcome::Ingested { sha256, lines } = o else { continue };
+        let FileOutcome::Ingested { sha256, lines } = o else {
+            continue;
+        };
         store_object(registry, sha256, &s.body)?;
         files += 1;
         for line in lines {
             documents += 1;
-            by_path.entry(line.path()).or_default().push_str(&line.to_line());
+            by_path
+                .entry(line.path())
+                .or_default()
+                .push_str(&line.to_line());
         }
     }
     if files == 0 {
@@ -398,5 +440,8 @@ fn store_object(registry: &Registry, sha256: &str, body: &[u8]) -> Result<(), In
 
 /// Every run uuid in the registry with the digest of the body it came in.
 pub fn known_runs(lines: &[LedgerLine]) -> BTreeMap<String, String> {
-    lines.iter().map(|l| (l.run.clone(), l.sha256.clone())).collect()
+    lines
+        .iter()
+        .map(|l| (l.run.clone(), l.sha256.clone()))
+        .collect()
 }

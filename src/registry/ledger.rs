@@ -135,6 +135,41 @@ pub fn archive_path(archive_dir: &Path, sha256: &str) -> PathBuf {
     archive_dir.join("sha256").join(prefix).join(sha256)
 }
 
+/// The engine's evidence from ledger lines of one subject and scope. Ingestion order (for
+/// ties on `checked_at`) is `ingested_at`, then the order the lines are given in.
+pub fn evidence(lines: &[LedgerLine]) -> Vec<crate::eval::Evidence> {
+    let mut order: Vec<(crate::time::Instant, usize)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (parse_instant_or_epoch(&l.ingested_at), i))
+        .collect();
+    order.sort();
+    let mut seq = vec![0u64; lines.len()];
+    for (n, (_, i)) in order.into_iter().enumerate() {
+        seq[i] = n as u64;
+    }
+    lines
+        .iter()
+        .zip(seq)
+        .map(|(l, ingest_seq)| crate::eval::Evidence {
+            run: l.run.clone(),
+            digest: l.sha256.clone(),
+            checked_at: parse_instant_or_epoch(&l.checked_at).naive_utc(),
+            received_at: parse_instant_or_epoch(&l.received_at),
+            ingest_seq,
+            results: l.verdicts(),
+        })
+        .collect()
+}
+
+/// Ledger instants are written by us in RFC 3339; an unreadable one (a hand-edited ledger)
+/// becomes the epoch, which `registry verify` reports.
+fn parse_instant_or_epoch(s: &str) -> crate::time::Instant {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,7 +199,11 @@ mod tests {
         assert!(!text.contains("received_at_declared"));
         let back = parse("p", text.as_bytes()).unwrap();
         assert_eq!(back, vec![line.clone()]);
-        assert_eq!(back[0].to_line(), text, "decode then encode gives the same bytes");
+        assert_eq!(
+            back[0].to_line(),
+            text,
+            "decode then encode gives the same bytes"
+        );
         assert!(parse("p", text.replace("\"b\":-1", "\"b\":7").as_bytes()).is_err());
         assert_eq!(
             sha256_hex(b"abc"),

@@ -78,7 +78,9 @@ pub struct State {
 }
 
 fn text(path: &str, bytes: Vec<u8>) -> Result<String, StateError> {
-    String::from_utf8(bytes).map_err(|_| StateError::NotText { path: path.to_owned() })
+    String::from_utf8(bytes).map_err(|_| StateError::NotText {
+        path: path.to_owned(),
+    })
 }
 
 impl State {
@@ -102,9 +104,18 @@ impl State {
                 continue;
             };
             let bytes = registry.read(&path)?.unwrap_or_default();
-            let spec = Spec::load(&text(&path, bytes)?, &path)
-                .map_err(|source| StateError::Scope { path: path.clone(), source })?;
-            scopes.insert(spec.uuid().to_owned(), AdoptedScope { slug: slug.to_owned(), spec });
+            let spec =
+                Spec::load(&text(&path, bytes)?, &path).map_err(|source| StateError::Scope {
+                    path: path.clone(),
+                    source,
+                })?;
+            scopes.insert(
+                spec.uuid().to_owned(),
+                AdoptedScope {
+                    slug: slug.to_owned(),
+                    spec,
+                },
+            );
         }
         let mut subjects = BTreeMap::new();
         for path in registry.list(SUBJECTS_DIR)? {
@@ -119,7 +130,11 @@ impl State {
             let record = SubjectRecord::parse(&text(&path, bytes)?, name)?;
             subjects.insert(record.subject.clone(), record);
         }
-        Ok(State { forum, scopes, subjects })
+        Ok(State {
+            forum,
+            scopes,
+            subjects,
+        })
     }
 
     /// The adopted scope named by uuid or alias (file stem, e.g. `scs-compatible-iaas`).

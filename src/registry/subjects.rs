@@ -177,7 +177,11 @@ impl BoundKey {
     /// Bad dates.
     pub fn bound_at(&self, subject: &Subject, at: Instant) -> Result<bool, RecordError> {
         let added = instant(subject, "added", &self.added)?;
-        let retired = self.retired.as_deref().map(|r| instant(subject, "retired", r)).transpose()?;
+        let retired = self
+            .retired
+            .as_deref()
+            .map(|r| instant(subject, "retired", r))
+            .transpose()?;
         Ok(added <= at && retired.is_none_or(|r| at < r))
     }
 }
@@ -251,7 +255,9 @@ impl SubjectRecord {
             let identity = b.issuer.is_some() && b.identity.is_some();
             let key = b.public_key.is_some();
             if identity == key || (b.issuer.is_some() != b.identity.is_some()) {
-                return Err(RecordError::BadSigstoreBinding { subject: s.to_string() });
+                return Err(RecordError::BadSigstoreBinding {
+                    subject: s.to_string(),
+                });
             }
         }
         Ok(())
@@ -360,7 +366,8 @@ pub fn from_bootstrap(bootstrap: &Bootstrap, added: Instant) -> Vec<SubjectRecor
 mod tests {
     use super::*;
 
-    const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJQ4CMWU6zNvV5RaFeH38S5unRZrd+SfnKu4P1HzJilK";
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJQ4CMWU6zNvV5RaFeH38S5unRZrd+SfnKu4P1HzJilK";
 
     fn at(s: &str) -> Instant {
         crate::time::parse_instant(s).unwrap()
@@ -380,8 +387,15 @@ mod tests {
         let text = r.to_yaml();
         let back = SubjectRecord::parse(&text, "regio-a").unwrap();
         assert_eq!(back, r);
-        assert_eq!(back.to_yaml(), text, "decode then encode gives the same bytes");
-        assert!(matches!(SubjectRecord::parse(&text, "other"), Err(RecordError::NameMismatch { .. })));
+        assert_eq!(
+            back.to_yaml(),
+            text,
+            "decode then encode gives the same bytes"
+        );
+        assert!(matches!(
+            SubjectRecord::parse(&text, "other"),
+            Err(RecordError::NameMismatch { .. })
+        ));
     }
 
     #[test]
@@ -401,13 +415,37 @@ mod tests {
         let ns = crate::sig::Namespace::report();
         let cloud: Subject = "cloud-a".parse().unwrap();
         assert!(trust.authorize(&key, &cloud, &ns, at("2026-03-01")).is_ok());
-        assert!(trust.authorize(&key, &"ci".parse().unwrap(), &ns, at("2026-03-01")).is_ok());
-        assert!(trust.authorize(&key, &cloud, &ns, at("2025-12-31T23:59:59Z")).is_err());
-        assert!(trust.authorize(&key, &cloud, &ns, at("2026-05-31T23:59:59Z")).is_ok());
-        assert!(trust.authorize(&key, &cloud, &ns, at("2026-06-01")).is_err(), "retired at R");
-        assert!(trust.authorize(&key, &"other".parse().unwrap(), &ns, at("2026-03-01")).is_err());
+        assert!(
+            trust
+                .authorize(&key, &"ci".parse().unwrap(), &ns, at("2026-03-01"))
+                .is_ok()
+        );
+        assert!(
+            trust
+                .authorize(&key, &cloud, &ns, at("2025-12-31T23:59:59Z"))
+                .is_err()
+        );
+        assert!(
+            trust
+                .authorize(&key, &cloud, &ns, at("2026-05-31T23:59:59Z"))
+                .is_ok()
+        );
+        assert!(
+            trust
+                .authorize(&key, &cloud, &ns, at("2026-06-01"))
+                .is_err(),
+            "retired at R"
+        );
+        assert!(
+            trust
+                .authorize(&key, &"other".parse().unwrap(), &ns, at("2026-03-01"))
+                .is_err()
+        );
         let mut bad = records.to_vec();
         bad[0].delegates.push("ghost".parse().unwrap());
-        assert!(matches!(allowed_signers(&bad), Err(RecordError::UnknownDelegate { .. })));
+        assert!(matches!(
+            allowed_signers(&bad),
+            Err(RecordError::UnknownDelegate { .. })
+        ));
     }
 }

@@ -1,0 +1,290 @@
+//! Command-line definitions of `scs-cert` (clap types and help text only).
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueHint};
+use scs_cert::cli::Color;
+use scs_cert::time::InstantArg;
+
+const EXIT_CODES: &str = "Exit status: 0 success (eligible, valid); 1 a definite no (not eligible, \
+                          a report rejected, the registry history is broken); 2 could not answer \
+                          (usage, I/O, parse or internal error).";
+
+/// The forum's certificate registry: subjects, signed evidence, eligibility.
+#[derive(Debug, Parser)]
+#[command(name = "scs-cert", version, about, after_help = EXIT_CODES, help_expected = true)]
+pub(crate) struct Args {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, ClapArgs)]
+pub(crate) struct GlobalArgs {
+    /// The registry to act on (default: $SCS_REGISTRY, else the current directory).
+    #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) registry: Option<PathBuf>,
+    /// The forum's private key for signing changes (default: the one `init` recorded in this
+    /// clone's local settings).
+    #[arg(long, global = true, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub(crate) key: Option<PathBuf>,
+    /// Read the forum key's passphrase from the first line of this file instead of asking.
+    #[arg(long, global = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) passphrase_file: Option<PathBuf>,
+    /// Print less: -q keeps only results, -qq prints nothing (the exit status still tells).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) quiet: u8,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub(crate) color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create a new registry (git repository) with the forum's key and the seed scope specs.
+    Init(InitArgs),
+    /// Adopt and list scope specs.
+    #[command(subcommand)]
+    Scope(ScopeCommand),
+    /// Keep the subjects: clouds, their keys, delegates.
+    #[command(subcommand)]
+    Subject(SubjectCommand),
+    /// Verify signed reports and record them in the ledger (one commit per call).
+    #[command(after_help = EXIT_CODES)]
+    Ingest(IngestArgs),
+    /// Who is compliant at an instant, per subject and scope, and why not.
+    Status(StatusArgs),
+    /// May this subject be certified? Compliance over the observation window, with reasons.
+    #[command(after_help = EXIT_CODES)]
+    Eligible(EligibleArgs),
+    /// Check and repair the registry itself.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+    /// Run the whole flow on built-in demo data in a new registry.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct InitArgs {
+    /// Where to create the registry (a new or empty directory).
+    #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) dir: PathBuf,
+    /// Use this existing OpenSSH key as the forum key instead of generating one.
+    #[arg(long, value_name = "KEY", value_hint = ValueHint::FilePath)]
+    pub(crate) use_key: Option<PathBuf>,
+    /// Protect a generated forum key with a passphrase asked for on the terminal.
+    #[arg(long)]
+    pub(crate) ask_passphrase: bool,
+    /// The forum's short name.
+    #[arg(long, default_value = "Forum SCS-Standards")]
+    pub(crate) name: String,
+    /// The legal name of the body behind it.
+    #[arg(
+        long,
+        default_value = "Open Source Business Alliance - Bundesverband für digitale Souveränität e.V."
+    )]
+    pub(crate) legal_name: String,
+    /// Place of issue printed on certificates.
+    #[arg(long, default_value = "Berlin")]
+    pub(crate) city: String,
+    /// Base URL of the certificate status pages.
+    #[arg(long, default_value = "https://registry.scs.community/certificates/")]
+    pub(crate) status_base_url: String,
+    /// The signer's name (git author, printed on certificates).
+    #[arg(long, default_value = "Forum Secretary")]
+    pub(crate) signer_name: String,
+    /// The signer's role.
+    #[arg(long, default_value = "Secretary")]
+    pub(crate) signer_role: String,
+    /// The signer's e-mail (git author and committer).
+    #[arg(long, default_value = "secretary@forum.invalid")]
+    pub(crate) signer_email: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ScopeCommand {
+    /// Adopt a scope spec file (kept byte for byte).
+    Add(ScopeAddArgs),
+    /// List the adopted scopes.
+    List,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct ScopeAddArgs {
+    /// The scope spec (scs-0003 YAML).
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) file: PathBuf,
+    /// Replace an adopted spec with the same uuid (the old one stays in the history).
+    #[arg(long)]
+    pub(crate) replace: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SubjectCommand {
+    /// Add a subject.
+    Add(SubjectAddArgs),
+    /// Show one subject's record.
+    Show(SubjectShowArgs),
+    /// List the subjects.
+    List,
+    /// Import the accounts, keys and delegations of a compliance-monitor bootstrap.yaml.
+    Import(SubjectImportArgs),
+    /// Bind or retire a subject's report-signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Print the subjects' keys as an OpenSSH allowed_signers file (for ssh-keygen or
+    /// `scs-report verify --allowed-signers`).
+    AllowedSigners,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct SubjectAddArgs {
+    /// The subject name (letters, digits, '.', '_', '-').
+    pub(crate) subject: String,
+    /// Display name.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// Operator (company).
+    #[arg(long)]
+    pub(crate) operator: Option<String>,
+    /// Description, e.g. "public cloud, 1 SCS region".
+    #[arg(long)]
+    pub(crate) description: Option<String>,
+    /// Group (several subjects of one cloud).
+    #[arg(long)]
+    pub(crate) group: Option<String>,
+    /// Link to the health monitor.
+    #[arg(long)]
+    pub(crate) health_monitor: Option<String>,
+    /// A subject whose keys may sign for this one (repeatable).
+    #[arg(long = "delegate", value_name = "SUBJECT")]
+    pub(crate) delegates: Vec<String>,
+    /// An OpenSSH public key line to bind (repeatable).
+    #[arg(long = "ssh-key", value_name = "KEYLINE")]
+    pub(crate) keys: Vec<String>,
+    /// Bind keys from this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct SubjectShowArgs {
+    /// The subject.
+    pub(crate) subject: String,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct SubjectImportArgs {
+    /// The bootstrap file.
+    #[arg(value_name = "BOOTSTRAP.yaml", value_hint = ValueHint::FilePath)]
+    pub(crate) file: PathBuf,
+    /// Bind the imported keys from this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) keys_valid_from: Option<InstantArg>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Bind a key to a subject.
+    Add(KeyAddArgs),
+    /// Retire a subject's key (reports signed later with it are refused).
+    Retire(KeyRetireArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct KeyAddArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// The OpenSSH public key line, or a .pub file.
+    pub(crate) key: String,
+    /// A name for the key.
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// Bound from this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct KeyRetireArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// The key's fingerprint (SHA256:…).
+    pub(crate) fingerprint: String,
+    /// Retired from this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct IngestArgs {
+    /// Report files (each with FILE.sig beside it), or upload bodies with --body; a directory
+    /// stands for every *.yaml, *.yml and *.json file in it.
+    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
+    pub(crate) files: Vec<PathBuf>,
+    /// The files are upload bodies (signature, `&`, report).
+    #[arg(long)]
+    pub(crate) body: bool,
+    /// Record this receive instant instead of now (for importing archives of past reports;
+    /// recorded as declared).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) received_at: Option<InstantArg>,
+    /// One JSON object per file on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct StatusArgs {
+    /// Subjects to show (default: all).
+    pub(crate) subjects: Vec<String>,
+    /// Only this scope (uuid or alias such as scs-compatible-iaas).
+    #[arg(long, value_name = "SCOPE")]
+    pub(crate) scope: Option<String>,
+    /// Judge at this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// One JSON object per (subject, scope) on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct EligibleArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// The scope (uuid or alias such as scs-compatible-iaas).
+    #[arg(long, value_name = "SCOPE")]
+    pub(crate) scope: String,
+    /// The scope version (default: every certifiable version, newest first, until one is
+    /// eligible).
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) version: Option<String>,
+    /// Decide at this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// Observation window, e.g. 28d, 12h, 0 (default: forum.toml's policy).
+    #[arg(long, value_name = "DURATION")]
+    pub(crate) window: Option<String>,
+    /// The decision as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RegistryCommand {
+    /// Replay the whole history: signatures, append-only ledgers, archive digests.
+    #[command(after_help = EXIT_CODES)]
+    Verify,
+    /// Discard a change a crash left unfinished (back to the last commit).
+    Recover,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct DemoArgs {
+    /// Keep the demo registry in this (new or empty) directory instead of a temporary one.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) dir: Option<PathBuf>,
+}

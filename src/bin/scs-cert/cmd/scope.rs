@@ -1,0 +1,40 @@
+//! `scs-cert scope add|list`
+
+use anyhow::Context as _;
+use scs_cert::cli::{self, Outcome};
+use scs_cert::registry::admin;
+use scs_cert::spec::MAX_SPEC_BYTES;
+
+use crate::cli::ScopeCommand;
+use crate::cmd::Ctx;
+
+pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    match command {
+        ScopeCommand::Add(args) => {
+            let bytes = cli::read_input(&args.file, MAX_SPEC_BYTES)?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8 text", args.file.display()))?;
+            let key = ctx.signing_key(&registry)?;
+            let origin = args.file.display().to_string();
+            let (slug, commit) = admin::add_scope(
+                &registry,
+                &state,
+                &text,
+                &origin,
+                args.replace,
+                &key,
+                ctx.now(),
+            )?;
+            ctx.printer
+                .info(&format!("adopted scopes/{slug}.yaml (commit {commit})"));
+        }
+        ScopeCommand::List => {
+            for s in state.scopes.values() {
+                ctx.printer
+                    .result(&format!("{}  {}  {}", s.spec.uuid(), s.slug, s.spec.name()))?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

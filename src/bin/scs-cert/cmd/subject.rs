@@ -1,0 +1,152 @@
+//! `scs-cert subject …`
+
+use anyhow::Context as _;
+use scs_cert::cli::{self, Outcome};
+use scs_cert::registry::admin;
+use scs_cert::registry::subjects::{self, BoundKey, SubjectRecord};
+use scs_cert::subject::Subject;
+use scs_cert::time::format_instant;
+use scs_cert::trust::Bootstrap;
+
+use crate::cli::{KeyCommand, SubjectCommand};
+use crate::cmd::Ctx;
+
+/// Largest bootstrap file read.
+const MAX_BOOTSTRAP_BYTES: usize = 16 * 1024 * 1024;
+
+pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    let now = ctx.now();
+    match command {
+        SubjectCommand::Add(a) => {
+            let subject: Subject = a.subject.parse()?;
+            if state.subjects.contains_key(&subject) {
+                return Err(admin::AdminError::SubjectExists { subject }.into());
+            }
+            let at = a.at.map_or(now, |t| t.instant());
+            let mut record = SubjectRecord::new(subject.clone());
+            record.name = a.name;
+            record.operator = a.operator;
+            record.description = a.description;
+            record.group = a.group;
+            record.health_monitor = a.health_monitor;
+            record.delegates = a
+                .delegates
+                .iter()
+                .map(|d| d.parse())
+                .collect::<Result<_, _>>()?;
+            record.keys = a
+                .keys
+                .iter()
+                .map(|k| BoundKey {
+                    key: k.trim().to_owned(),
+                    name: None,
+                    added: format_instant(at),
+                    retired: None,
+                })
+                .collect();
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("add subject {subject}"),
+                &key,
+                now,
+            )?;
+            ctx.printer
+                .info(&format!("added subject {subject} (commit {commit})"));
+        }
+        SubjectCommand::Show(a) => {
+            let subject: Subject = a.subject.parse()?;
+            let record =
+                state
+                    .subjects
+                    .get(&subject)
+                    .ok_or_else(|| admin::AdminError::UnknownSubject {
+                        subject: a.subject.clone(),
+                    })?;
+            ctx.printer.result(record.to_yaml().trim_end())?;
+        }
+        SubjectCommand::List => {
+            for r in state.subjects.values() {
+                let active = r.keys.iter().filter(|k| k.retired.is_none()).count();
+                ctx.printer.result(&format!(
+                    "{}  {}  keys: {active}  delegates: {}",
+                    r.subject,
+                    r.name.as_deref().unwrap_or("-"),
+                    if r.delegates.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        r.delegates
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+                ))?;
+            }
+        }
+        SubjectCommand::Import(a) => {
+            let bytes = cli::read_input(&a.file, MAX_BOOTSTRAP_BYTES)?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8 text", a.file.display()))?;
+            let bootstrap = Bootstrap::parse(&text, &a.file.display().to_string())?;
+            let key = ctx.signing_key(&registry)?;
+            let at = a.keys_valid_from.map_or(now, |t| t.instant());
+            let (created, updated, commit) =
+                admin::import_bootstrap(&registry, &state, &bootstrap, &key, at)?;
+            ctx.printer.info(&format!(
+                "imported {}: {created} new, {updated} updated subject(s) (commit {commit})",
+                a.file.display()
+            ));
+        }
+        SubjectCommand::Key(KeyCommand::Add(a)) => {
+            let subject: Subject = a.subject.parse()?;
+            let line = if std::path::Path::new(&a.key).is_file() {
+                std::fs::read_to_string(&a.key)
+                    .with_context(|| format!("while reading {}", a.key))?
+            } else {
+                a.key.clone()
+            };
+            let at = a.at.map_or(now, |t| t.instant());
+            let record = admin::bind_key(&state, &subject, &line, a.name.as_deref(), at)?;
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("bind a key to {subject}"),
+                &key,
+                now,
+            )?;
+            ctx.printer.info(&format!(
+                "bound the key to {subject} from {} (commit {commit})",
+                format_instant(at)
+            ));
+        }
+        SubjectCommand::Key(KeyCommand::Retire(a)) => {
+            let subject: Subject = a.subject.parse()?;
+            let at = a.at.map_or(now, |t| t.instant());
+            let record = admin::retire_key(&state, &subject, &a.fingerprint, at)?;
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("retire key {} of {subject}", a.fingerprint),
+                &key,
+                now,
+            )?;
+            ctx.printer.info(&format!(
+                "retired the key from {} (commit {commit})",
+                format_instant(at)
+            ));
+        }
+        SubjectCommand::AllowedSigners => {
+            let text = subjects::allowed_signers(&state.subject_records())?;
+            ctx.printer.result(text.trim_end())?;
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,390 @@
+//! Changes the secretary makes by hand: create the registry, adopt scope specs, keep subject
+//! records. Each is one signed commit.
+
+use std::path::Path;
+
+use crate::registry::forum::ForumConfig;
+use crate::registry::state::{FORUM_ALLOWED_SIGNERS, FORUM_TOML, State};
+use crate::registry::subjects::{BoundKey, RecordError, SubjectRecord};
+use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
+use crate::sig::{Fingerprint, SigningKey};
+use crate::spec::Spec;
+use crate::subject::Subject;
+use crate::time::{Instant, format_instant};
+use crate::trust::Bootstrap;
+
+/// What a registry change could not do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdminError {
+    /// `forum.toml` names no signer (commits need an author).
+    #[error("forum.toml names no signer")]
+    NoSigner,
+    /// The signing key is not one of the forum's signers.
+    #[error("key {fingerprint} is not a forum signer in forum.toml")]
+    NotASigner {
+        /// The key used.
+        fingerprint: Fingerprint,
+    },
+    /// A scope with this uuid is already adopted.
+    #[error("scope {uuid} is already adopted as scopes/{slug}.yaml (use --replace to replace it)")]
+    ScopeAdopted {
+        /// The scope uuid.
+        uuid: String,
+        /// Its file stem.
+        slug: String,
+    },
+    /// The scope spec is not valid.
+    #[error(transparent)]
+    Spec(#[from] crate::spec::Error),
+    /// A subject record already exists.
+    #[error("subject {subject} already exists")]
+    SubjectExists {
+        /// The subject.
+        subject: Subject,
+    },
+    /// No such subject.
+    #[error("no subject {subject} in the registry")]
+    UnknownSubject {
+        /// The subject.
+        subject: String,
+    },
+    /// The key is already bound to the subject.
+    #[error("key {fingerprint} is already bound to {subject}")]
+    KeyBound {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+    },
+    /// No bound, unretired key with that fingerprint.
+    #[error("{subject} has no active key {fingerprint}")]
+    NoSuchKey {
+        /// The subject.
+        subject: Subject,
+        /// The fingerprint asked for.
+        fingerprint: String,
+    },
+    /// A record is broken.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// The registry content could not be read.
+    #[error(transparent)]
+    State(#[from] crate::registry::state::StateError),
+    /// The git store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// forum.toml could not be written.
+    #[error(transparent)]
+    Forum(#[from] crate::registry::forum::ConfigError),
+    /// The change would change nothing.
+    #[error("nothing to change")]
+    NothingToChange,
+}
+
+/// The forum signer a key belongs to, as the commit identity at `time`.
+///
+/// # Errors
+///
+/// When the key is not a forum signer.
+pub fn identity(
+    forum: &ForumConfig,
+    key: &SigningKey,
+    time: Instant,
+) -> Result<CommitIdentity, AdminError> {
+    let fingerprint = key.fingerprint();
+    let signer = forum
+        .signers
+        .iter()
+        .find(|s| {
+            ssh_key::PublicKey::from_openssh(s.key.trim())
+                .is_ok_and(|k| Fingerprint::of(&k) == fingerprint)
+        })
+        .ok_or(AdminError::NotASigner { fingerprint })?;
+    Ok(CommitIdentity::new(&signer.name, &signer.email, time)?)
+}
+
+/// The line of `keys/allowed_signers` for a forum signer: may sign commits and certificate
+/// records.
+pub fn forum_allowed_signers_line(email: &str, key: &SigningKey, since: Instant) -> String {
+    format!(
+        "{email} namespaces=\"git,scs-certificate\",valid-after=\"{}\" {}\n",
+        since.format("%Y%m%d%H%M%SZ"),
+        key.public_line()
+    )
+}
+
+/// Creates a registry in `dir`: `forum.toml`, `keys/allowed_signers` with the signer's key, the
+/// given scope specs under `scopes/` (exact bytes), and the first signed commit.
+///
+/// # Errors
+///
+/// A non-empty `dir`, invalid seed specs, store errors.
+pub fn init(
+    dir: &Path,
+    forum: &ForumConfig,
+    key: &SigningKey,
+    scopes: &[(&str, &str)],
+    now: Instant,
+) -> Result<(Registry, CommitId), AdminError> {
+    let signer = forum.signers.first().ok_or(AdminError::NoSigner)?;
+    let identity = identity(forum, key, now)?;
+    for (slug, text) in scopes {
+        Spec::load(text, &format!("scopes/{slug}.yaml"))?;
+    }
+    let registry = Registry::create(dir)?;
+    let id = {
+        let mut change = registry.begin()?;
+        change.write(FORUM_TOML, forum.to_toml()?.as_bytes())?;
+        let allowed = format!(
+            "# Forum signing keys: registry commits (git) and certificate records.\n{}",
+            forum_allowed_signers_line(&signer.email, key, now)
+        );
+        change.write(FORUM_ALLOWED_SIGNERS, allowed.as_bytes())?;
+        for (slug, text) in scopes {
+            change.write(&format!("scopes/{slug}.yaml"), text.as_bytes())?;
+        }
+        change.commit(
+            &format!("init registry of {}", forum.forum.name),
+            key,
+            &identity,
+        )?
+    };
+    Ok((registry, id))
+}
+
+/// A file stem for a scope from its name: `SCS-compatible IaaS` -> `scs-compatible-iaas`.
+pub fn scope_slug(spec: &Spec) -> String {
+    let mut slug = String::new();
+    for c in spec.name().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        spec.uuid().to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Adopts a scope spec, keeping its bytes exactly. A spec whose uuid is adopted already
+/// replaces it only with `replace` (the old revision stays in the history).
+///
+/// # Errors
+///
+/// Invalid spec, already adopted, store errors.
+pub fn add_scope(
+    registry: &Registry,
+    state: &State,
+    text: &str,
+    origin: &str,
+    replace: bool,
+    key: &SigningKey,
+    now: Instant,
+) -> Result<(String, CommitId), AdminError> {
+    let spec = Spec::load(text, origin)?;
+    let slug = match state.scopes.get(spec.uuid()) {
+        Some(existing) if !replace => {
+            return Err(AdminError::ScopeAdopted {
+                uuid: spec.uuid().to_owned(),
+                slug: existing.slug.clone(),
+            });
+        }
+        Some(existing) => existing.slug.clone(),
+        None => scope_slug(&spec),
+    };
+    let identity = identity(&state.forum, key, now)?;
+    let mut change = registry.begin()?;
+    let path = format!("scopes/{slug}.yaml");
+    if change.read(&path)?.as_deref() == Some(text.as_bytes()) {
+        return Err(AdminError::NothingToChange);
+    }
+    change.write(&path, text.as_bytes())?;
+    let verb = if replace { "replace" } else { "adopt" };
+    let id = change.commit(
+        &format!("{verb} scope {} ({})", spec.name(), spec.uuid()),
+        key,
+        &identity,
+    )?;
+    Ok((slug, id))
+}
+
+/// Writes one subject record in its own commit.
+///
+/// # Errors
+///
+/// Invalid record, store errors.
+pub fn save_subject(
+    registry: &Registry,
+    state: &State,
+    record: &SubjectRecord,
+    message: &str,
+    key: &SigningKey,
+    now: Instant,
+) -> Result<CommitId, AdminError> {
+    record.check()?;
+    let mut all = state.subject_records();
+    all.retain(|r| r.subject != record.subject);
+    all.push(record.clone());
+    crate::registry::subjects::allowed_signers(&all)?;
+    let identity = identity(&state.forum, key, now)?;
+    let mut change = registry.begin()?;
+    change.write(
+        &SubjectRecord::path(&record.subject),
+        record.to_yaml().as_bytes(),
+    )?;
+    Ok(change.commit(message, key, &identity)?)
+}
+
+/// Binds a key to a subject from `at`.
+///
+/// # Errors
+///
+/// Unknown subject, key already bound.
+pub fn bind_key(
+    state: &State,
+    subject: &Subject,
+    key_line: &str,
+    name: Option<&str>,
+    at: Instant,
+) -> Result<SubjectRecord, AdminError> {
+    let mut record =
+        state
+            .subjects
+            .get(subject)
+            .cloned()
+            .ok_or_else(|| AdminError::UnknownSubject {
+                subject: subject.to_string(),
+            })?;
+    let candidate = BoundKey {
+        key: key_line.trim().to_owned(),
+        name: name.map(str::to_owned),
+        added: format_instant(at),
+        retired: None,
+    };
+    let public = candidate.public_key(subject)?;
+    let fingerprint = Fingerprint::of(&public);
+    for k in &record.keys {
+        if k.retired.is_none() && Fingerprint::of(&k.public_key(subject)?) == fingerprint {
+            return Err(AdminError::KeyBound {
+                subject: subject.clone(),
+                fingerprint,
+            });
+        }
+    }
+    record.keys.push(candidate);
+    Ok(record)
+}
+
+/// Retires a subject's active key with the given fingerprint at `at`.
+///
+/// # Errors
+///
+/// Unknown subject or key.
+pub fn retire_key(
+    state: &State,
+    subject: &Subject,
+    fingerprint: &str,
+    at: Instant,
+) -> Result<SubjectRecord, AdminError> {
+    let mut record =
+        state
+            .subjects
+            .get(subject)
+            .cloned()
+            .ok_or_else(|| AdminError::UnknownSubject {
+                subject: subject.to_string(),
+            })?;
+    let mut found = false;
+    for k in &mut record.keys {
+        if k.retired.is_none()
+            && Fingerprint::of(&k.public_key(subject)?).to_string() == fingerprint
+        {
+            k.retired = Some(format_instant(at));
+            found = true;
+        }
+    }
+    if !found {
+        return Err(AdminError::NoSuchKey {
+            subject: subject.clone(),
+            fingerprint: fingerprint.to_owned(),
+        });
+    }
+    Ok(record)
+}
+
+/// Imports the accounts, keys and delegations of a compliance-monitor bootstrap file: new
+/// subjects are created; existing ones gain keys they lack (bound from `at`), and take the
+/// file's group and delegates. One commit.
+///
+/// # Errors
+///
+/// Records that do not hold together, store errors.
+pub fn import_bootstrap(
+    registry: &Registry,
+    state: &State,
+    bootstrap: &Bootstrap,
+    key: &SigningKey,
+    at: Instant,
+) -> Result<(usize, usize, CommitId), AdminError> {
+    let incoming = crate::registry::subjects::from_bootstrap(bootstrap, at);
+    let mut all: std::collections::BTreeMap<Subject, SubjectRecord> = state.subjects.clone();
+    let (mut created, mut updated) = (0, 0);
+    let mut changed = Vec::new();
+    for new in incoming {
+        match all.get_mut(&new.subject) {
+            None => {
+                created += 1;
+                changed.push(new.subject.clone());
+                all.insert(new.subject.clone(), new);
+            }
+            Some(old) => {
+                let before = old.clone();
+                old.group = new.group.clone().or(old.group.take());
+                old.delegates = new.delegates.clone();
+                for k in new.keys {
+                    let fp = Fingerprint::of(&k.public_key(&new.subject)?);
+                    let present = old.keys.iter().any(|o| {
+                        o.retired.is_none()
+                            && o.public_key(&new.subject)
+                                .is_ok_and(|p| Fingerprint::of(&p) == fp)
+                    });
+                    if !present {
+                        old.keys.push(k);
+                    }
+                }
+                if *old != before {
+                    updated += 1;
+                    changed.push(new.subject.clone());
+                }
+            }
+        }
+    }
+    if changed.is_empty() {
+        return Err(AdminError::NothingToChange);
+    }
+    let records: Vec<SubjectRecord> = all.values().cloned().collect();
+    crate::registry::subjects::allowed_signers(&records)?;
+    let identity = identity(&state.forum, key, at)?;
+    let mut change = registry.begin()?;
+    for s in &changed {
+        if let Some(r) = all.get(s) {
+            change.write(&SubjectRecord::path(s), r.to_yaml().as_bytes())?;
+        }
+    }
+    let id = change.commit(
+        &format!(
+            "import {} ({created} new, {updated} updated subject(s))",
+            Path::new(bootstrap.origin())
+                .file_name()
+                .map_or_else(|| bootstrap.origin().into(), |n| n.to_string_lossy())
+        ),
+        key,
+        &identity,
+    )?;
+    Ok((created, updated, id))
+}
