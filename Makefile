@@ -3,7 +3,7 @@
 .PHONY: demo test deps bench fuzz
 
 demo:
-	cargo run --release --locked --quiet --bin scs-report -- demo
+	cargo run --release --locked --quiet --bin scs-cert -- demo
 
 test: deps
 	cargo fmt --all --check

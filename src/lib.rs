@@ -19,6 +19,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod cli;
+pub mod demo;
 pub mod eval;
 pub mod parallel;
 pub mod registry;

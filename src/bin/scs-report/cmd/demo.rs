@@ -1,6 +1,5 @@
 //! `scs-report demo`: the whole flow on built-in data, narrated.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -8,12 +7,12 @@ use anyhow::{Context as _, bail};
 use chrono::NaiveDateTime;
 
 use scs_cert::cli::{self, Outcome, Printer};
-use scs_cert::seed;
 use scs_cert::sig::{self, Namespace, SigningKey};
 use scs_cert::spec::Spec;
 use scs_cert::time::format_instant;
 use scs_cert::trust::{AllowedSigners, Trust};
 use scs_cert::verify;
+use scs_cert::{demo, seed};
 
 use crate::cli::{DemoArgs, ShowArgs};
 use crate::cmd::show;
@@ -194,42 +193,21 @@ fn ssh_keygen_verdict(allowed: &Path, sig: &Path, report: &Path) -> String {
 /// A two-document report in the current (invocation) form: demo-cloud-a passes every testcase
 /// of the first certifiable version; demo-cloud-b fails one, aborts one and misses one.
 fn demo_report(spec: &Spec, checked_at: NaiveDateTime) -> anyhow::Result<String> {
-    let version = spec
-        .listed_versions_at(checked_at.date())
-        .into_iter()
-        .find(|(_, validity)| validity.is_certifiable())
-        .map(|(v, _)| v)
+    let version = demo::certifiable_version(spec, checked_at.date())
         .context("the built-in spec has no certifiable version today")?;
-    let ids: Vec<&String> = version.main().iter().collect();
-    let mut out = String::new();
-    for (n, subject) in ["demo-cloud-a", "demo-cloud-b"].iter().enumerate() {
-        let _ = write!(
-            out,
-            "---\nspec:\n  uuid: {}\n  name: {}\n  url: {}\nchecked_at: {}\nreference_date: {}\nsubject: {subject}\nrun:\n  uuid: 00000000-0000-4000-8000-00000000000{}\n  argv: [scs-compliance-check.py, -s, {subject}]\n  assignment: {{os_cloud: {subject}}}\n  sections: null\n  forced_version: null\n  forced_tests: null\n  invocations:\n    00000000-0000-4000-9000-00000000000{}:\n      id: 00000000-0000-4000-9000-00000000000{}\n      cmd: ./iaas/openstack_test.py -c {subject}\n      results:\n",
-            spec.uuid(),
-            spec.name(),
-            spec.url().unwrap_or_default(),
-            checked_at.format("%Y-%m-%d %H:%M:%S%.6f"),
-            checked_at.date(),
-            n + 1,
-            n + 1,
-            n + 1,
-        );
-        for (i, id) in ids.iter().enumerate() {
-            let value = match (n, i) {
-                (1, 0) => Some(-1),
-                (1, 1) => Some(0),
-                (1, 2) => None,
-                _ => Some(1),
-            };
-            if let Some(v) = value {
-                let _ = writeln!(out, "        {id}: {v}");
-            }
-        }
-        let _ = write!(
-            out,
-            "      rc: 0\n      stdout: []\n      stderr: []\n      info: 0\n      warning: 0\n      error: 0\n      critical: 0\n"
-        );
-    }
-    Ok(out)
+    let a = demo::report_document(spec, version, "demo-cloud-a", 1, checked_at, |_, _| Some(1));
+    let b = demo::report_document(
+        spec,
+        version,
+        "demo-cloud-b",
+        2,
+        checked_at,
+        |i, _| match i {
+            0 => Some(-1),
+            1 => Some(0),
+            2 => None,
+            _ => Some(1),
+        },
+    );
+    Ok(a + &b)
 }
