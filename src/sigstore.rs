@@ -159,6 +159,15 @@ pub enum Error {
     /// The certificate carries no readable identity (SAN) or OIDC issuer.
     #[error("the signing certificate carries no readable identity or issuer")]
     NoIdentity,
+    /// The certificate's two OIDC issuer extensions (`1.3.6.1.4.1.57264.1.1` and `.1.8`)
+    /// disagree.
+    #[error("the signing certificate names two different OIDC issuers {v1:?} and {v2:?}")]
+    IssuerConflict {
+        /// The legacy raw-string issuer (`.1.1`).
+        v1: String,
+        /// The DER UTF8String issuer (`.1.8`).
+        v2: String,
+    },
     /// The certificate's identity does not match the policy.
     #[error(
         "signer identity {found_identities:?} from {found_issuer:?} does not match {identity:?} from {issuer:?}"
@@ -570,7 +579,8 @@ pub fn verify_any_identity(
 /// Parses `sha256:<64 hex>` as an artifact digest.
 pub fn parse_sha256_digest(s: &str) -> Option<[u8; 32]> {
     let hex = s.strip_prefix("sha256:")?;
-    if hex.len() != 64 {
+    // `from_str_radix` alone would also take a sign ("+a").
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; 32];

@@ -117,134 +117,38 @@ fn conformance_suite() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
-/// Our own offline fixture, built here from fixed test keys: a managed-key (P-256) bundle v0.3
-/// with a Rekor v1 `hashedrekord` entry from a test log of our own (SET, one-leaf inclusion
-/// proof, signed checkpoint) and the trusted root naming that log.
+#[path = "support/sigstore_bundle.rs"]
+mod support;
+
+/// Our own offline fixture (built in `support/sigstore_bundle.rs` from fixed test keys): a
+/// managed-key (P-256) bundle v0.3 with a Rekor v1 `hashedrekord` entry from a test log of our
+/// own (SET, one-leaf inclusion proof, signed checkpoint) and the trusted root naming that log.
 mod own {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD as B64;
-    use p256::ecdsa::signature::Signer as _;
-    use p256::ecdsa::signature::hazmat::PrehashSigner as _;
-    use p256::ecdsa::{Signature, SigningKey};
     use sha2::{Digest as _, Sha256};
 
+    use super::support::{self, ARTIFACT, INTEGRATED, Spec, key, pem, spki};
     use scs_cert::sigstore::{
         self, Artifact, Bundle, Error, Policy, Signer, TlogCheck, TrustedRoot,
     };
 
-    pub(super) const ARTIFACT: &[u8] = b"scs-cert test report: our own words, signed offline\n";
-    /// 2026-01-01T00:00:00Z.
-    const INTEGRATED: u64 = 1_767_225_600;
-
-    fn key(seed: u8) -> SigningKey {
-        SigningKey::from_slice(&[seed; 32]).unwrap()
+    struct Fixture {
+        bundle: serde_json::Value,
+        root: Vec<u8>,
+        key_pem: String,
     }
 
-    /// SubjectPublicKeyInfo for a P-256 key (RFC 5480 §2): fixed prefix + SEC1 point.
-    fn spki(k: &SigningKey) -> Vec<u8> {
-        let mut der = hex("3059301306072a8648ce3d020106082a8648ce3d030107034200");
-        der.extend_from_slice(k.verifying_key().to_sec1_point(false).as_bytes());
-        der
-    }
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
-
-    fn pem(der: &[u8]) -> String {
-        let b = B64.encode(der);
-        let lines: Vec<&str> = b
-            .as_bytes()
-            .chunks(64)
-            .map(|c| std::str::from_utf8(c).unwrap())
-            .collect();
-        format!(
-            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
-            lines.join("\n")
-        )
-    }
-
-    pub(super) struct Fixture {
-        pub(super) bundle: serde_json::Value,
-        pub(super) root: Vec<u8>,
-        pub(super) key_pem: String,
-    }
-
-    pub(super) fn build() -> Fixture {
-        let (signer, log) = (key(7), key(9));
-        let digest: [u8; 32] = Sha256::digest(ARTIFACT).into();
-        let sig: Signature = signer.sign_prehash(&digest).unwrap();
-        let sig = sig.to_der().as_bytes().to_vec();
-        let key_pem = pem(&spki(&signer));
-        let digest_hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        let body = format!(
-            r#"{{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{{"data":{{"hash":{{"algorithm":"sha256","value":"{digest_hex}"}}}},"signature":{{"content":"{}","publicKey":{{"content":"{}"}}}}}}}}"#,
-            B64.encode(&sig),
-            B64.encode(&key_pem)
-        );
-        let body_b64 = B64.encode(&body);
-        let log_id: [u8; 32] = Sha256::digest(spki(&log)).into();
-        let log_id_hex: String = log_id.iter().map(|b| format!("{b:02x}")).collect();
-        let set_payload = format!(
-            r#"{{"body":"{body_b64}","integratedTime":{INTEGRATED},"logID":"{log_id_hex}","logIndex":7}}"#
-        );
-        let set: Signature = log.sign(set_payload.as_bytes());
-        let mut leaf = vec![0u8];
-        leaf.extend_from_slice(body.as_bytes());
-        let root_hash = Sha256::digest(&leaf);
-        let note = format!("scs-test-log\n1\n{}\n", B64.encode(root_hash));
-        let note_sig: Signature = log.sign(note.as_bytes());
-        let mut hinted = log_id[..4].to_vec();
-        hinted.extend_from_slice(note_sig.to_der().as_bytes());
-        let checkpoint = format!("{note}\n\u{2014} scs-test-log {}\n", B64.encode(hinted));
-        let bundle = serde_json::json!({
-            "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-            "verificationMaterial": {
-                "publicKey": {"hint": "scs-test"},
-                "tlogEntries": [{
-                    "logIndex": "7",
-                    "logId": {"keyId": B64.encode(log_id)},
-                    "kindVersion": {"kind": "hashedrekord", "version": "0.0.1"},
-                    "integratedTime": INTEGRATED.to_string(),
-                    "inclusionPromise": {"signedEntryTimestamp": B64.encode(set.to_der().as_bytes())},
-                    "inclusionProof": {
-                        "logIndex": "0", "rootHash": B64.encode(root_hash), "treeSize": "1",
-                        "hashes": [], "checkpoint": {"envelope": checkpoint}
-                    },
-                    "canonicalizedBody": body_b64
-                }]
-            },
-            "messageSignature": {
-                "messageDigest": {"algorithm": "SHA2_256", "digest": B64.encode(digest)},
-                "signature": B64.encode(&sig)
-            }
-        });
-        let root = serde_json::json!({
-            "mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
-            "tlogs": [{
-                "baseUrl": "https://log.test.invalid",
-                "hashAlgorithm": "SHA2_256",
-                "publicKey": {"rawBytes": B64.encode(spki(&log)), "keyDetails": "PKIX_ECDSA_P256_SHA_256",
-                              "validFor": {"start": "2025-01-01T00:00:00Z"}},
-                "logId": {"keyId": B64.encode(log_id)}
-            }],
-            "certificateAuthorities": [], "ctlogs": [], "timestampAuthorities": []
-        });
+    fn build() -> Fixture {
+        let f = support::build(Spec::default());
         Fixture {
-            bundle,
-            root: serde_json::to_vec(&root).unwrap(),
-            key_pem,
+            bundle: f.bundle,
+            root: serde_json::to_vec(&f.root).unwrap(),
+            key_pem: f.key_pem,
         }
     }
 
-    pub(super) fn check(
-        f: &Fixture,
-        artifact: &[u8],
-        policy: &Policy,
-    ) -> Result<sigstore::Verified, Error> {
+    fn check(f: &Fixture, artifact: &[u8], policy: &Policy) -> Result<sigstore::Verified, Error> {
         let bundle = Bundle::from_json(&serde_json::to_vec(&f.bundle).unwrap())?;
         let root = TrustedRoot::from_json(&f.root)?;
         sigstore::verify(&bundle, Artifact::Bytes(artifact), &root, policy)

@@ -37,7 +37,8 @@ fn pem_b64_der(s: &str) -> Result<Vec<u8>, Error> {
 }
 
 fn hex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
+    // `from_str_radix` alone would also take a sign ("+a"): only plain hex digits are a digest.
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; 32];
@@ -47,12 +48,21 @@ fn hex32(s: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// The entry body with a typed `spec`: parsing into typed structs (never a
+/// `serde_json::Value`, which keeps the last of duplicated keys) makes serde refuse a body with
+/// a duplicated field, so the body cannot say one thing to us and another to other readers.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Body {
+struct Body<S> {
     api_version: String,
     kind: String,
-    spec: serde_json::Value,
+    spec: S,
+}
+
+fn typed_spec<'a, S: Deserialize<'a>>(body: &'a [u8]) -> Result<S, Error> {
+    serde_json::from_slice::<Body<S>>(body)
+        .map(|b| b.spec)
+        .map_err(|_| Error::TlogBodyMismatch)
 }
 
 /// hashedrekord v0.0.1 (rekor `pkg/types/hashedrekord/v0.0.1/hashedrekord_v0_0_1_schema.json`).
@@ -144,7 +154,8 @@ pub(crate) fn check_body(
     expected: &Expected<'_>,
 ) -> Result<Generation, Error> {
     let mismatch = Error::TlogBodyMismatch;
-    let parsed: Body = serde_json::from_slice(body).map_err(|_| mismatch.clone())?;
+    let parsed: Body<serde::de::IgnoredAny> =
+        serde_json::from_slice(body).map_err(|_| mismatch.clone())?;
     if parsed.kind != entry.kind_version.kind || parsed.api_version != entry.kind_version.version {
         return Err(mismatch);
     }
@@ -154,8 +165,7 @@ pub(crate) fn check_body(
         expected.payload_digest,
     ) {
         ("hashedrekord", "0.0.1", None) => {
-            let spec: HashedRekordV001 =
-                serde_json::from_value(parsed.spec).map_err(|_| mismatch.clone())?;
+            let spec: HashedRekordV001 = typed_spec(body)?;
             let ok = spec.data.hash.algorithm == "sha256"
                 && hex32(&spec.data.hash.value) == Some(expected.signed_digest)
                 && b64(&spec.signature.content)? == expected.signature
@@ -167,8 +177,7 @@ pub(crate) fn check_body(
             }
         }
         ("dsse", "0.0.1", Some(payload_digest)) => {
-            let spec: DsseV001 =
-                serde_json::from_value(parsed.spec).map_err(|_| mismatch.clone())?;
+            let spec: DsseV001 = typed_spec(body)?;
             let [sig] = spec.signatures.as_slice() else {
                 return Err(mismatch);
             };
@@ -184,8 +193,7 @@ pub(crate) fn check_body(
         }
         // Rekor v2 records DSSE envelopes as hashedrekord over the PAE digest as well.
         ("hashedrekord", "0.0.2", _) => {
-            let outer: HashedRekordV002Outer =
-                serde_json::from_value(parsed.spec).map_err(|_| mismatch.clone())?;
+            let outer: HashedRekordV002Outer = typed_spec(body)?;
             let spec = outer.hashed_rekord_v002;
             let verifier = match (
                 &spec.signature.verifier.x509_certificate,
@@ -211,8 +219,15 @@ pub(crate) fn check_body(
     }
 }
 
-/// Parses a decimal int64 as protobuf JSON writes it; negative values are refused.
+/// Parses a decimal int64 as protobuf JSON writes it; negative values are refused, and so are
+/// a sign or leading zeros (`"+7"`, `"07"`): `u64::from_str` takes them, but the SET is over
+/// the canonical number, so only one spelling of each value is accepted.
 pub(crate) fn parse_u64(s: &str) -> Result<u64, Error> {
+    let canonical =
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
+    if !canonical {
+        return Err(Error::TlogMalformed);
+    }
     s.parse::<u64>().map_err(|_| Error::TlogMalformed)
 }
 
@@ -338,7 +353,9 @@ fn check_checkpoint(envelope: &str, log: &LogKey) -> Result<(u64, [u8; 32]), Err
         .ok()
         .and_then(|r| r.try_into().ok())
         .ok_or(fail.clone())?;
-    let hint = &log.key_id[..4];
+    // A trusted root may name a log with a key ID shorter than the 4-byte note key hint:
+    // such a log can sign no checkpoint (and must not make us panic).
+    let hint = log.key_id.get(..4).ok_or(fail.clone())?;
     let mut verified = false;
     for line in sigs.lines() {
         if line.is_empty() {

@@ -164,6 +164,7 @@ pub(crate) fn verify(
         return Err(Invalid);
     }
     let (mut saw_type, mut saw_digest) = (false, false);
+    let (mut seen_type, mut seen_digest) = (false, false);
     let mut aw = Walker(attrs.value);
     while !aw.done() {
         let mut a = Walker(aw.expect(0x30)?.value);
@@ -173,9 +174,19 @@ pub(crate) fn verify(
         if !vals.done() {
             return Err(Invalid);
         }
+        // RFC 5652 §5.3: content-type and message-digest appear exactly once; a second copy
+        // would let the last one decide here and the first elsewhere.
         if typ == CONTENT_TYPE {
+            if seen_type {
+                return Err(Invalid);
+            }
+            seen_type = true;
             saw_type = v.tag == 0x06 && oid(v)? == TST_INFO;
         } else if typ == MESSAGE_DIGEST {
+            if seen_digest {
+                return Err(Invalid);
+            }
+            seen_digest = true;
             saw_digest = v.tag == 0x04 && v.value == hash.digest(tst_der).as_slice();
         }
     }

@@ -52,8 +52,37 @@ struct Statement {
 }
 #[derive(Deserialize)]
 struct Subject {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_map")]
     digest: std::collections::BTreeMap<String, String>,
+}
+
+/// A JSON object without duplicated keys. serde's map keeps the last value of a duplicated
+/// key; other in-toto readers may keep the first, so `{"sha256": A, "sha256": B}` would name
+/// different artifacts to different verifiers. Such a statement is refused.
+fn unique_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = std::collections::BTreeMap<String, String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of strings without duplicated keys")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut m: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = std::collections::BTreeMap::new();
+            while let Some((k, v)) = m.next_entry::<String, String>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom("duplicated key"));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
 }
 
 fn check_content(bundle: &Bundle, artifact: Artifact<'_>, key: &Key) -> Result<Content, Error> {
@@ -239,7 +268,15 @@ pub(super) fn run(
         }
     }
     match proof_with_checkpoint {
-        Some(proof) => tlog::check_inclusion(proof, &body, log)?,
+        Some(proof) => {
+            // Rekor v2 has one tree and no SET: the entry's log index is covered by nothing
+            // but the proof, so it must be the proven one. (Rekor v1 entries carry the global
+            // index, signed by the SET, and the proof the shard-local one: they differ.)
+            if generation == Generation::V2 && proof.log_index != entry.log_index {
+                return Err(Error::TlogMalformed);
+            }
+            tlog::check_inclusion(proof, &body, log)?;
+        }
         // Bundles from 0.2 on must carry a proof; a 0.1 proof without checkpoint proves nothing
         // and is ignored (the SET was required above).
         None if bundle.version >= Version::V02 || generation == Generation::V2 => {

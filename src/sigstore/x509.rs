@@ -59,6 +59,23 @@ impl Cert {
                 .ok()
                 .and_then(|s| Instant::from_timestamp(s, 0))
         };
+        // RFC 5280 §4.2: at most one instance of an extension. `extension()` reads the first;
+        // a certificate with two (e.g. two OIDC issuers) could say different things to
+        // different readers, so it is malformed.
+        let exts = cert
+            .tbs_certificate()
+            .extensions()
+            .map(|e| e.as_slice())
+            .unwrap_or(&[]);
+        for (i, e) in exts.iter().enumerate() {
+            if exts[..i].iter().any(|p| p.extn_id == e.extn_id) {
+                return Err(bad());
+            }
+        }
+        // RFC 5280 §4.1.1.2: the unsigned outer algorithm must be the signed TBS one.
+        if cert.signature_algorithm() != cert.tbs_certificate().signature() {
+            return Err(bad());
+        }
         let not_before = secs(&validity.not_before).ok_or_else(bad)?;
         let not_after = secs(&validity.not_after).ok_or_else(bad)?;
         Ok(Cert {
@@ -205,17 +222,26 @@ impl Cert {
             .collect())
     }
 
-    /// The OIDC issuer Fulcio recorded (the `.1.8` extension, else the legacy `.1.1`).
+    /// The OIDC issuer Fulcio recorded (the `.1.8` extension and/or the legacy `.1.1`). When
+    /// both are present they must agree: a reader of either must see the same issuer.
     pub(crate) fn oidc_issuer(&self) -> Result<String, Error> {
-        if let Some((_, v)) = self.extension(FULCIO_ISSUER_V2) {
-            return Utf8StringRef::from_der(v)
-                .map(|s| s.as_str().to_owned())
-                .map_err(|_| Error::NoIdentity);
+        let v2 = match self.extension(FULCIO_ISSUER_V2) {
+            Some((_, v)) => Some(
+                Utf8StringRef::from_der(v)
+                    .map(|s| s.as_str().to_owned())
+                    .map_err(|_| Error::NoIdentity)?,
+            ),
+            None => None,
+        };
+        let v1 = match self.extension(FULCIO_ISSUER_V1) {
+            Some((_, v)) => Some(String::from_utf8(v.to_vec()).map_err(|_| Error::NoIdentity)?),
+            None => None,
+        };
+        match (v1, v2) {
+            (Some(v1), Some(v2)) if v1 != v2 => Err(Error::IssuerConflict { v1, v2 }),
+            (_, Some(i)) | (Some(i), None) => Ok(i),
+            (None, None) => Err(Error::NoIdentity),
         }
-        if let Some((_, v)) = self.extension(FULCIO_ISSUER_V1) {
-            return String::from_utf8(v.to_vec()).map_err(|_| Error::NoIdentity);
-        }
-        Err(Error::NoIdentity)
     }
 
     /// Verifies the embedded SCTs (RFC 6962 §3.2, precert entry): at least one must be signed by
@@ -367,4 +393,128 @@ pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(content);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
+
+    use base64::Engine as _;
+    use der::Encode as _;
+    use der::asn1::{OctetString, Utf8StringRef};
+    use x509_cert::ext::Extension;
+
+    use super::*;
+
+    /// The Fulcio leaf of a conformance case (read only), or `None` with a skip note.
+    fn fulcio_leaf() -> Option<Vec<u8>> {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/fixtures/sigstore-conformance/cases/happy-path-v0.2/bundle.sigstore.json"
+        );
+        let Ok(text) = std::fs::read(p) else {
+            assert!(std::env::var_os("CI").is_none(), "CI: fixture missing: {p}");
+            eprintln!("SKIP: sigstore conformance fixture not found at {p}");
+            return None;
+        };
+        let v: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        let b64 = v["verificationMaterial"]["x509CertificateChain"]["certificates"][0]["rawBytes"]
+            .as_str()
+            .unwrap();
+        Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap(),
+        )
+    }
+
+    /// Re-encodes `der` with its extension list edited by `f` (the signature no longer
+    /// verifies; these tests are about what the parser reads).
+    fn edit_extensions(der: &[u8], f: &mut dyn FnMut(&mut Vec<Vec<u8>>)) -> Vec<u8> {
+        let outer = Walker(der).expect(0x30).unwrap();
+        let mut parts = Walker(outer.value);
+        let tbs = parts.expect(0x30).unwrap();
+        let rest = parts.0;
+        let mut items = Walker(tbs.value);
+        let mut body = Vec::new();
+        while !items.done() {
+            let item = items.next().unwrap();
+            if item.tag == 0xa3 {
+                let mut exts = Walker(Walker(item.value).expect(0x30).unwrap().value);
+                let mut list = Vec::new();
+                while !exts.done() {
+                    list.push(exts.next().unwrap().raw.to_vec());
+                }
+                f(&mut list);
+                body.extend_from_slice(&tlv(0xa3, &tlv(0x30, &list.concat())));
+            } else {
+                body.extend_from_slice(item.raw);
+            }
+        }
+        let mut cert = tlv(0x30, &body);
+        cert.extend_from_slice(rest);
+        tlv(0x30, &cert)
+    }
+
+    fn ext(oid: ObjectIdentifier, value: Vec<u8>) -> Vec<u8> {
+        Extension {
+            extn_id: oid,
+            critical: false,
+            extn_value: OctetString::new(value).unwrap(),
+        }
+        .to_der()
+        .unwrap()
+    }
+
+    fn with_issuers(der: &[u8], v1: &str, v2: &str) -> Vec<u8> {
+        let v2 = Utf8StringRef::new(v2).unwrap().to_der().unwrap();
+        edit_extensions(der, &mut |list| {
+            list.retain(|e| {
+                let e = Extension::from_der(e).unwrap();
+                e.extn_id != FULCIO_ISSUER_V1 && e.extn_id != FULCIO_ISSUER_V2
+            });
+            list.push(ext(FULCIO_ISSUER_V1, v1.as_bytes().to_vec()));
+            list.push(ext(FULCIO_ISSUER_V2, v2.clone()));
+        })
+    }
+
+    const GH: &str = "https://token.actions.githubusercontent.com";
+
+    #[test]
+    fn oidc_issuer_extensions_must_agree() {
+        let Some(der) = fulcio_leaf() else { return };
+        let same = Cert::from_der(&with_issuers(&der, GH, GH), CertRole::Leaf).unwrap();
+        assert_eq!(same.oidc_issuer().unwrap(), GH);
+        // Before the fix the `.1.8` value won silently over a disagreeing `.1.1`.
+        let evil = "https://issuer.evil.test";
+        let split = Cert::from_der(&with_issuers(&der, evil, GH), CertRole::Leaf).unwrap();
+        assert_eq!(
+            split.oidc_issuer(),
+            Err(Error::IssuerConflict {
+                v1: evil.into(),
+                v2: GH.into()
+            })
+        );
+    }
+
+    #[test]
+    fn duplicated_extensions_are_malformed() {
+        let Some(der) = fulcio_leaf() else { return };
+        let orig = Cert::from_der(&der, CertRole::Leaf).unwrap();
+        assert!(orig.extension(FULCIO_ISSUER_V2).is_some());
+        let v2 = Utf8StringRef::new("https://issuer.evil.test")
+            .unwrap()
+            .to_der()
+            .unwrap();
+        // A second `.1.8` issuer after the real one: `extension()` would read only the first.
+        let dup = edit_extensions(&der, &mut |list| {
+            list.push(ext(FULCIO_ISSUER_V2, v2.clone()));
+        });
+        assert_eq!(
+            Cert::from_der(&dup, CertRole::Leaf).unwrap_err(),
+            Error::MalformedCertificate {
+                role: CertRole::Leaf
+            }
+        );
+    }
 }
