@@ -68,9 +68,10 @@ impl Trust {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signer {
     principal: Subject,
-    fingerprint: Fingerprint,
+    fingerprint: Option<Fingerprint>,
     key_name: Option<String>,
     via_delegation: Option<Subject>,
+    sigstore: Option<String>,
 }
 
 impl Signer {
@@ -81,9 +82,27 @@ impl Signer {
         &self.principal
     }
 
-    /// Fingerprint of the signing key.
-    pub fn fingerprint(&self) -> Fingerprint {
+    /// A Sigstore signer bound to `principal`: `label` names the identity or managed key;
+    /// `via` is the subject's delegate account when the binding is not the subject's own.
+    #[cfg(feature = "sigstore")]
+    pub(crate) fn sigstore(principal: Subject, label: String, via: Option<Subject>) -> Signer {
+        Signer {
+            principal,
+            fingerprint: None,
+            key_name: None,
+            via_delegation: via,
+            sigstore: Some(label),
+        }
+    }
+
+    /// Fingerprint of the signing SSH key; `None` for a Sigstore signer.
+    pub fn fingerprint(&self) -> Option<Fingerprint> {
         self.fingerprint
+    }
+
+    /// The Sigstore identity (`issuer identity`) or managed key that signed, if Sigstore.
+    pub fn sigstore_identity(&self) -> Option<&str> {
+        self.sigstore.as_deref()
     }
 
     /// The bootstrap `public_key_name` of the key, if it came from a bootstrap file.
@@ -101,7 +120,11 @@ impl Signer {
 impl std::fmt::Display for Signer {
     /// `principal (SHA256:…)`, the way verify output names who signed.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({})", self.principal, self.fingerprint)
+        match (&self.fingerprint, &self.sigstore) {
+            (Some(fp), _) => write!(f, "{} ({fp})", self.principal),
+            (None, Some(label)) => write!(f, "{} ({label})", self.principal),
+            (None, None) => write!(f, "{}", self.principal),
+        }
     }
 }
 
@@ -139,6 +162,34 @@ pub enum Refusal {
         /// The subject asked about.
         subject: Subject,
     },
+    /// A Sigstore signer bound to no subject that may sign for this one.
+    #[error("sigstore signer {identity} may not sign for subject {subject}")]
+    SigstoreNotAllowed {
+        /// The signer (`issuer identity` or managed key).
+        identity: String,
+        /// The subject asked about.
+        subject: Subject,
+    },
+    /// The Sigstore signer's binding starts later.
+    #[error("sigstore signer {identity} is bound for {subject} only from {}", format_instant(*added))]
+    SigstoreNotYetBound {
+        /// The signer.
+        identity: String,
+        /// The subject asked about.
+        subject: Subject,
+        /// Start of the binding.
+        added: Instant,
+    },
+    /// The Sigstore signer's binding was retired.
+    #[error("sigstore signer {identity} was retired for {subject} at {}", format_instant(*retired))]
+    SigstoreRetired {
+        /// The signer.
+        identity: String,
+        /// The subject asked about.
+        subject: Subject,
+        /// End of the binding.
+        retired: Instant,
+    },
     /// The key is valid for the subject and namespace but only from `valid_after` on.
     #[error("key {fingerprint} is not valid before {}", format_instant(*valid_after))]
     NotYetValid {
@@ -158,6 +209,9 @@ impl Refusal {
             Refusal::NamespaceNotAllowed { .. } => "namespace-not-allowed",
             Refusal::NotAllowedForSubject { .. } => "not-allowed-for-subject",
             Refusal::NotYetValid { .. } => "key-not-yet-valid",
+            Refusal::SigstoreNotAllowed { .. } => "not-allowed-for-subject",
+            Refusal::SigstoreNotYetBound { .. } => "key-not-yet-valid",
+            Refusal::SigstoreRetired { .. } => "key-expired",
         }
     }
 }

@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+#[cfg(feature = "sigstore")]
+pub mod sigstore;
+
 use crate::report::{self, Report};
 use crate::sig::{self, Fingerprint, Namespace, Signature};
 use crate::subject::Subject;
@@ -26,10 +29,21 @@ pub enum Problem {
         /// The signing key.
         fingerprint: Fingerprint,
     },
+    /// The Sigstore bundle is not a bundle this verifier reads.
+    #[cfg(feature = "sigstore")]
+    MalformedBundle(crate::sigstore::Error),
     /// The report could not be read as a report (after its signature verified).
     MalformedReport(report::Error),
     /// The signature file is not an SSH signature.
     MalformedSignature(sig::Error),
+    /// The Sigstore bundle did not verify (chain, log, time or signature).
+    #[cfg(feature = "sigstore")]
+    Sigstore(crate::sigstore::Error),
+    /// The Sigstore signer is bound to no subject.
+    SignerUnknown {
+        /// The signer (`issuer identity`, or a managed key).
+        signer: String,
+    },
     /// There is no signature for the report.
     Unsigned,
     /// The signature was made for another purpose than a report.
@@ -48,8 +62,17 @@ impl Problem {
             Problem::BadSignature => "bad-signature",
             Problem::DocumentRefused => "not-allowed-for-subject",
             Problem::KeyUnknown { .. } => "key-unknown",
+            #[cfg(feature = "sigstore")]
+            Problem::MalformedBundle(_) => "malformed-signature",
             Problem::MalformedReport(_) => "malformed-report",
             Problem::MalformedSignature(_) => "malformed-signature",
+            #[cfg(feature = "sigstore")]
+            Problem::Sigstore(
+                crate::sigstore::Error::DigestMismatch | crate::sigstore::Error::SignatureInvalid,
+            ) => "bad-signature",
+            #[cfg(feature = "sigstore")]
+            Problem::Sigstore(_) => "sigstore-rejected",
+            Problem::SignerUnknown { .. } => "key-unknown",
             Problem::Unsigned => "unsigned",
             Problem::WrongNamespace { .. } => "wrong-namespace",
         }
@@ -68,9 +91,20 @@ impl fmt::Display for Problem {
             Problem::KeyUnknown { fingerprint } => {
                 write!(f, "key unknown: {fingerprint} is not bound to any subject")
             }
+            #[cfg(feature = "sigstore")]
+            Problem::MalformedBundle(e) => {
+                write!(f, "malformed sigstore bundle: {}", with_causes(e))
+            }
             Problem::MalformedReport(e) => write!(f, "malformed report: {}", with_causes(e)),
             Problem::MalformedSignature(e) => write!(f, "malformed signature: {}", with_causes(e)),
-            Problem::Unsigned => f.write_str("no signature"),
+            #[cfg(feature = "sigstore")]
+            Problem::Sigstore(e) => write!(f, "sigstore bundle rejected: {}", with_causes(e)),
+            Problem::SignerUnknown { signer } => {
+                write!(f, "signer unknown: {signer} is not bound to any subject")
+            }
+            Problem::Unsigned => {
+                f.write_str("no signature (neither FILE.sig nor FILE.sigstore.json)")
+            }
             Problem::WrongNamespace { expected, found } => {
                 write!(
                     f,
@@ -105,8 +139,10 @@ pub struct DocumentCheck {
 /// The outcome for one report file.
 #[derive(Debug)]
 pub struct FileCheck {
-    /// The key that made the signature, when the signature could be read.
+    /// The SSH key that made the signature, when the signature could be read.
     pub fingerprint: Option<Fingerprint>,
+    /// The Sigstore signer (`issuer identity` or managed key), for a verified bundle.
+    pub signer: Option<String>,
     /// The documents, when the signature verified and the report could be read.
     pub documents: Vec<DocumentCheck>,
     /// `Ok` when the file is valid as a whole.
@@ -122,6 +158,7 @@ impl FileCheck {
     fn refused(fingerprint: Option<Fingerprint>, problem: Problem) -> FileCheck {
         FileCheck {
             fingerprint,
+            signer: None,
             documents: Vec::new(),
             result: Err(problem),
         }
@@ -180,6 +217,7 @@ pub fn check_file(
     };
     FileCheck {
         fingerprint: Some(fingerprint),
+        signer: None,
         documents,
         result,
     }

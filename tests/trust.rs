@@ -175,7 +175,7 @@ fn own_bootstrap_with_delegate_defined_later() {
         .unwrap();
     assert_eq!(signer.principal().as_str(), "bob-ci");
     assert_eq!(signer.via_delegation().map(Subject::as_str), Some("bob-ci"));
-    assert_eq!(signer.fingerprint(), Fingerprint::of(&bob));
+    assert_eq!(signer.fingerprint(), Some(Fingerprint::of(&bob)));
     let own = trust
         .authorize(&alice, &subject("alice-cloud"), &report, now)
         .unwrap();

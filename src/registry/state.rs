@@ -14,6 +14,9 @@ use crate::subject::Subject;
 pub const FORUM_TOML: &str = "forum.toml";
 /// The forum's signing keys (commits, certificate records).
 pub const FORUM_ALLOWED_SIGNERS: &str = "keys/allowed_signers";
+/// The Sigstore trusted root (`trusted_root.json`) reports signed with Sigstore are
+/// verified against.
+pub const SIGSTORE_TRUSTED_ROOT: &str = "keys/sigstore-trusted-root.json";
 /// Adopted scope specs.
 pub const SCOPES_DIR: &str = "scopes";
 /// Subject records.

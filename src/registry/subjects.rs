@@ -186,6 +186,23 @@ impl BoundKey {
     }
 }
 
+impl SigstoreBinding {
+    /// The binding's window: from `added` (inclusive) until `retired` (exclusive).
+    ///
+    /// # Errors
+    ///
+    /// Bad dates.
+    pub fn window(&self, subject: &Subject) -> Result<(Instant, Option<Instant>), RecordError> {
+        let added = instant(subject, "added", &self.added)?;
+        let retired = self
+            .retired
+            .as_deref()
+            .map(|r| instant(subject, "retired", r))
+            .transpose()?;
+        Ok((added, retired))
+    }
+}
+
 impl SubjectRecord {
     /// A new record with no keys.
     pub fn new(subject: Subject) -> SubjectRecord {

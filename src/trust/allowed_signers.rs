@@ -221,9 +221,10 @@ impl AllowedSigners {
             } else {
                 return Ok(Signer {
                     principal: subject.clone(),
-                    fingerprint,
+                    fingerprint: Some(fingerprint),
                     key_name: None,
                     via_delegation: None,
+                    sigstore: None,
                 });
             };
             refusal.get_or_insert(this);

@@ -334,9 +334,10 @@ impl Bootstrap {
         if let Some(own) = account.key_matching(key) {
             return Ok(Signer {
                 principal: subject.clone(),
-                fingerprint,
+                fingerprint: Some(fingerprint),
                 key_name: Some(own.name.clone()),
                 via_delegation: None,
+                sigstore: None,
             });
         }
         account
@@ -346,9 +347,10 @@ impl Bootstrap {
             .find_map(|delegate| {
                 delegate.key_matching(key).map(|k| Signer {
                     principal: delegate.subject.clone(),
-                    fingerprint,
+                    fingerprint: Some(fingerprint),
                     key_name: Some(k.name.clone()),
                     via_delegation: Some(delegate.subject.clone()),
+                    sigstore: None,
                 })
             })
             .ok_or_else(refused)

@@ -88,23 +88,39 @@ pub(crate) struct SignArgs {
 }
 
 #[derive(Debug, ClapArgs)]
+#[command(group = clap::ArgGroup::new("trust").args(["allowed_signers", "bootstrap", "subjects", "registry"]))]
 pub(crate) struct VerifyArgs {
     /// Trust from an OpenSSH allowed_signers file (principal = subject).
-    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "bootstrap")]
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) allowed_signers: Option<PathBuf>,
     /// Trust from a compliance-monitor bootstrap.yaml (accounts, keys, delegates).
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) bootstrap: Option<PathBuf>,
+    /// Trust from subject records (`subjects/<subject>.yaml` of a registry): SSH keys with
+    /// dates, Sigstore identities and managed keys, delegates. Repeatable.
+    #[arg(long = "subject-record", value_name = "FILE", value_hint = ValueHint::FilePath, num_args = 1)]
+    pub(crate) subjects: Vec<PathBuf>,
+    /// Trust from a registry: its subjects, and its Sigstore trusted root.
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) registry: Option<PathBuf>,
+    /// Sigstore trusted root (trusted_root.json) for reports signed with a Sigstore bundle
+    /// (default: the registry's).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) trusted_root: Option<PathBuf>,
+    /// The Sigstore bundle of the (single) FILE, instead of FILE.sigstore.json.
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "body")]
+    pub(crate) bundle: Option<PathBuf>,
     /// Each FILE is an upload body (signature, `&`, report) instead of a report with FILE.sig.
     #[arg(long)]
     pub(crate) body: bool,
-    /// Judge key validity (valid-after/valid-before) at this instant instead of now.
+    /// Judge key validity (valid-after/valid-before, key dates) at this instant instead of now.
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
     /// One JSON object per file on stdout.
     #[arg(long)]
     pub(crate) json: bool,
-    /// Report files (each with FILE.sig beside it) or upload bodies (--body).
+    /// Report files (each with FILE.sig or FILE.sigstore.json beside it) or upload bodies
+    /// (--body).
     #[arg(required = true, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) files: Vec<PathBuf>,
 }

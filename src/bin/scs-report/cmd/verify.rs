@@ -7,6 +7,9 @@ use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
 
 use scs_cert::cli::{self, Outcome, Printer, Tone};
+use scs_cert::registry::Registry;
+use scs_cert::registry::state::State;
+use scs_cert::registry::subjects::{self, SubjectRecord};
 use scs_cert::report::MAX_REPORT_BYTES;
 use scs_cert::sig;
 use scs_cert::time::format_instant;
@@ -18,6 +21,10 @@ use crate::cmd::sign::with_suffix;
 
 /// Largest trust file read.
 const MAX_TRUST_BYTES: usize = 16 * 1024 * 1024;
+/// Largest Sigstore bundle read.
+const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
+/// Where a registry keeps its Sigstore trusted root.
+const SIGSTORE_TRUSTED_ROOT: &str = scs_cert::registry::state::SIGSTORE_TRUSTED_ROOT;
 /// Largest detached signature read (an SSHSIG is well under 1 KiB).
 const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
 /// Files checked between two rounds of output.
@@ -26,14 +33,17 @@ const BATCH_FILES: usize = 256;
 const SCHEMA_VERSION: u32 = 1;
 
 pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome> {
-    let trust = load_trust(args.allowed_signers.as_deref(), args.bootstrap.as_deref())?;
+    if args.bundle.is_some() && args.files.len() != 1 {
+        bail!("--bundle names the bundle of one report; give exactly one FILE");
+    }
+    let trust = load_trusts(&args)?;
     let at = args.at.map_or_else(cli::now, |a| a.instant());
     let mut outcome = Outcome::Success;
     // Files are checked in parallel (one worker per core), in batches so output still streams;
     // results are printed in the order the files were given.
     let workers = scs_cert::parallel::workers();
     for batch in args.files.chunks(BATCH_FILES) {
-        let checked = check_batch(batch, args.body, &trust, at, workers);
+        let checked = check_batch(batch, &args, &trust, at, workers);
         for (file, item) in batch.iter().zip(checked) {
             let item = match item {
                 Ok(check) => {
@@ -67,67 +77,160 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
     Ok(outcome)
 }
 
+/// What files are checked against: SSH trust, and Sigstore trust when a root and subject
+/// records are at hand.
+pub(crate) struct Trusts {
+    ssh: Trust,
+    #[cfg(feature = "sigstore")]
+    sigstore: Option<verify::sigstore::SigstoreTrust>,
+}
+
+/// How one file is signed.
+enum Seal {
+    /// An SSH signature (`None`: there is none).
+    Ssh(Option<Vec<u8>>),
+    /// A Sigstore bundle.
+    #[cfg_attr(
+        not(feature = "sigstore"),
+        allow(dead_code, reason = "read only with Sigstore support")
+    )]
+    Sigstore(Vec<u8>),
+}
+
 /// Checks a batch of files on up to `workers` threads; results in the order of `files`.
 fn check_batch(
     files: &[PathBuf],
-    body: bool,
-    trust: &Trust,
+    args: &VerifyArgs,
+    trust: &Trusts,
     at: scs_cert::time::Instant,
     workers: usize,
 ) -> Vec<anyhow::Result<FileCheck>> {
     scs_cert::parallel::map(files, workers, |file| {
-        read_evidence(file, body)
-            .map(|(report, signature)| verify::check_file(&report, signature.as_deref(), trust, at))
+        let (report, seal) = read_evidence(file, args.body, args.bundle.as_deref())?;
+        match seal {
+            Seal::Ssh(signature) => Ok(verify::check_file(
+                &report,
+                signature.as_deref(),
+                &trust.ssh,
+                at,
+            )),
+            #[cfg(feature = "sigstore")]
+            Seal::Sigstore(bundle) => match &trust.sigstore {
+                Some(t) => Ok(verify::sigstore::check_file(&report, &bundle, t, at)),
+                None => bail!(
+                    "signed with a Sigstore bundle, but no Sigstore trust was given (--subject-record FILE… with --trusted-root FILE, or --registry DIR)"
+                ),
+            },
+            #[cfg(not(feature = "sigstore"))]
+            Seal::Sigstore(_) => {
+                bail!("signed with a Sigstore bundle; this build has no Sigstore support")
+            }
+        }
     })
 }
 
 /// The trust every file is checked against, from exactly one source.
-pub(crate) fn load_trust(
-    allowed_signers: Option<&Path>,
-    bootstrap: Option<&Path>,
-) -> anyhow::Result<Trust> {
+pub(crate) fn load_trusts(args: &VerifyArgs) -> anyhow::Result<Trusts> {
     let read = |path: &Path| -> anyhow::Result<String> {
         let bytes = cli::read_input(path, MAX_TRUST_BYTES)?;
         String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
     };
-    match (allowed_signers, bootstrap) {
-        (Some(path), _) => {
-            let text = read(path)?;
-            let origin = path.display().to_string();
-            Ok(Trust::AllowedSigners(AllowedSigners::parse(
-                &text, &origin,
-            )?))
+    let records: Option<(Vec<SubjectRecord>, Option<Vec<u8>>)> = if let Some(dir) = &args.registry {
+        let registry = Registry::open(dir)?;
+        let state = State::load(&registry)?;
+        let root = registry.read(SIGSTORE_TRUSTED_ROOT)?;
+        Some((state.subject_records(), root))
+    } else if !args.subjects.is_empty() {
+        let mut records = Vec::new();
+        for path in &args.subjects {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            records.push(SubjectRecord::parse(&read(path)?, &stem)?);
         }
-        (None, Some(path)) => {
-            let text = read(path)?;
-            let origin = path.display().to_string();
-            Ok(Trust::Bootstrap(Bootstrap::parse(&text, &origin)?))
+        Some((records, None))
+    } else {
+        None
+    };
+    let ssh = match (&args.allowed_signers, &args.bootstrap, &records) {
+        (Some(path), _, _) => Trust::AllowedSigners(AllowedSigners::parse(
+            &read(path)?,
+            &path.display().to_string(),
+        )?),
+        (None, Some(path), _) => {
+            Trust::Bootstrap(Bootstrap::parse(&read(path)?, &path.display().to_string())?)
         }
-        (None, None) => bail!(
-            "no trust given: pass --allowed-signers FILE (principal = subject) or --bootstrap FILE"
+        (None, None, Some((records, _))) => Trust::AllowedSigners(subjects::trust(records)?),
+        (None, None, None) => bail!(
+            "no trust given: pass --allowed-signers FILE (principal = subject), --bootstrap FILE, --subject-record FILE…, or --registry DIR"
         ),
-    }
+    };
+    #[cfg(feature = "sigstore")]
+    let sigstore = {
+        let root = match (&args.trusted_root, &records) {
+            (Some(path), _) => Some(cli::read_input(
+                path,
+                scs_cert::sigstore::MAX_TRUSTED_ROOT_BYTES,
+            )?),
+            (None, Some((_, root))) => root.clone(),
+            _ => None,
+        };
+        match (root, records) {
+            (Some(root), Some((records, _))) => {
+                let root = scs_cert::sigstore::TrustedRoot::from_json(&root)
+                    .context("while reading the Sigstore trusted root")?;
+                Some(verify::sigstore::SigstoreTrust::from_records(
+                    root, &records,
+                )?)
+            }
+            _ => None,
+        }
+    };
+    Ok(Trusts {
+        ssh,
+        #[cfg(feature = "sigstore")]
+        sigstore,
+    })
 }
 
-/// The report bytes and its signature (`None` when there is no FILE.sig).
-fn read_evidence(file: &Path, body: bool) -> anyhow::Result<(Vec<u8>, Option<Vec<u8>>)> {
+/// The report bytes and how they are signed: an upload body's signature, `--bundle`,
+/// FILE.sig, or FILE.sigstore.json beside the report.
+fn read_evidence(
+    file: &Path,
+    body: bool,
+    bundle: Option<&Path>,
+) -> anyhow::Result<(Vec<u8>, Seal)> {
     let bytes = cli::read_input(file, MAX_REPORT_BYTES + MAX_SIGNATURE_BYTES)?;
     if body {
         return Ok(match sig::split_upload_body(&bytes) {
-            Ok((signature, report)) => (report.to_vec(), Some(signature.to_vec())),
-            Err(_) => (bytes, None),
+            Ok((signature, report)) => (report.to_vec(), Seal::Ssh(Some(signature.to_vec()))),
+            Err(_) => (bytes, Seal::Ssh(None)),
         });
     }
-    let sig_path = with_suffix(file, ".sig");
-    match cli::read_input(&sig_path, MAX_SIGNATURE_BYTES) {
-        Ok(signature) => Ok((bytes, Some(signature))),
+    if let Some(b) = bundle {
+        return Ok((bytes, Seal::Sigstore(cli::read_input(b, MAX_BUNDLE_BYTES)?)));
+    }
+    if let Some(signature) = read_if_present(&with_suffix(file, ".sig"), MAX_SIGNATURE_BYTES)? {
+        return Ok((bytes, Seal::Ssh(Some(signature))));
+    }
+    if let Some(b) = read_if_present(&with_suffix(file, ".sigstore.json"), MAX_BUNDLE_BYTES)? {
+        return Ok((bytes, Seal::Sigstore(b)));
+    }
+    Ok((bytes, Seal::Ssh(None)))
+}
+
+/// A file's bytes, or `None` when it does not exist.
+fn read_if_present(path: &Path, limit: usize) -> anyhow::Result<Option<Vec<u8>>> {
+    match cli::read_input(path, limit) {
+        Ok(b) => Ok(Some(b)),
         Err(e)
             if e.chain().any(|c| {
                 c.downcast_ref::<io::Error>()
                     .is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
             }) =>
         {
-            Ok((bytes, None))
+            Ok(None)
         }
         Err(e) => Err(e),
     }
@@ -199,6 +302,7 @@ fn check_json(file: &Path, check: &FileCheck) -> Value {
         "file": file.display().to_string(),
         "valid": check.is_valid(),
         "fingerprint": check.fingerprint.as_ref().map(|f| f.to_string()),
+        "sigstore_signer": check.signer,
         "problem": check.result.as_ref().err().map(|p| json!({
             "code": p.code(), "message": p.to_string(),
         })),
