@@ -129,6 +129,14 @@ pub enum Error {
         /// The version asked for.
         version: String,
     },
+    /// No version of the scope is certifiable (effective or warn) at the instant.
+    #[error("no version of {scope} is certifiable at {}", crate::time::format_instant(*at))]
+    NoCertifiableVersion {
+        /// The scope's name.
+        scope: String,
+        /// The instant.
+        at: Instant,
+    },
     /// `at - window` is outside the representable range of instants.
     #[error("observation window {window} before {at} is out of range")]
     WindowOutOfRange {
@@ -302,4 +310,34 @@ impl fmt::Display for ReportRef {
             self.run, self.checked_at, self.digest
         )
     }
+}
+
+/// The decision for `version`, or, without one, for the first version certifiable at `at`
+/// (effective before warn, newest first) that is eligible; if none is, the first one's refusal.
+///
+/// # Errors
+///
+/// An unknown version; [`Error::NoCertifiableVersion`] when none is certifiable at `at`.
+pub fn decide(
+    spec: &Spec,
+    version: Option<&str>,
+    evidence: &[Evidence],
+    at: Instant,
+    window: TimeDelta,
+) -> Result<Eligibility, Error> {
+    if let Some(v) = version {
+        return eligibility(spec, v, evidence, at, window);
+    }
+    let mut first = None;
+    for (v, validity) in spec.listed_versions_at(at.date_naive()) {
+        if !validity.is_certifiable() {
+            continue;
+        }
+        let d = eligibility(spec, v.name(), evidence, at, window)?;
+        if d.is_eligible() {
+            return Ok(d);
+        }
+        first.get_or_insert(d);
+    }
+    first.ok_or_else(|| Error::NoCertifiableVersion { scope: spec.name().to_owned(), at })
 }

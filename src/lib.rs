@@ -18,6 +18,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+pub mod cert;
 pub mod cli;
 pub mod demo;
 pub mod eval;

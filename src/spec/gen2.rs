@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::diagnostic::{Sink, codes};
 use super::raw::{RawInclude, RawSpec2, RawVersion2};
 use super::timeline::{self, VersionFacts};
-use super::{Parts, Testcase, Version, check_variables, lifetime_of};
+use super::{Lifetime, Parts, Testcase, Version, check_variables, lifetime_of};
 use crate::yaml::Spanned;
 
 /// Target name → testcase ids, per module id.
@@ -20,7 +20,12 @@ pub(crate) fn build(sink: &mut Sink<'_>, raw: RawSpec2) -> Parts {
     for script in raw.scripts {
         let manual = script.executable.is_none();
         for tc in script.testcases {
-            let lifetime = lifetime_of(sink, tc.lifetime.as_ref());
+            // Manual checks are repeated every quarter (scs-0004 R3; DESIGN §4): a manual
+            // testcase without a lifetime lasts a quarter, not upstream's one-week default.
+            let lifetime = match (&tc.lifetime, manual) {
+                (None, true) => Lifetime::Quarter,
+                _ => lifetime_of(sink, tc.lifetime.as_ref()),
+            };
             if testcases.contains_key(&tc.id.value) {
                 sink.on(
                     codes::DUPLICATE_TESTCASE,

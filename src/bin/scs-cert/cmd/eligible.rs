@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
         &subject,
         scope.spec.uuid(),
     )?);
-    let decision = decide(&scope.spec, args.version.as_deref(), &evidence, at, window)?;
+    let decision = eval::decide(&scope.spec, args.version.as_deref(), &evidence, at, window)?;
     if args.json {
         ctx.printer
             .json(&decision_json(&subject, scope.spec.uuid(), at, &decision))?;
@@ -43,41 +43,6 @@ pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
         Outcome::Success
     } else {
         Outcome::Negative
-    })
-}
-
-/// The decision for the given version, or for the first certifiable version at `at` that is
-/// eligible (effective before warn, newest first); if none is, the first one's refusal.
-pub(crate) fn decide(
-    spec: &scs_cert::spec::Spec,
-    version: Option<&str>,
-    evidence: &[eval::Evidence],
-    at: time::Instant,
-    window: chrono::Duration,
-) -> anyhow::Result<Eligibility> {
-    if let Some(v) = version {
-        return Ok(eval::eligibility(spec, v, evidence, at, window)?);
-    }
-    let candidates: Vec<String> = spec
-        .listed_versions_at(at.date_naive())
-        .into_iter()
-        .filter(|(_, validity)| validity.is_certifiable())
-        .map(|(v, _)| v.name().to_owned())
-        .collect();
-    let mut first = None;
-    for v in &candidates {
-        let d = eval::eligibility(spec, v, evidence, at, window)?;
-        if d.is_eligible() {
-            return Ok(d);
-        }
-        first.get_or_insert(d);
-    }
-    first.ok_or_else(|| {
-        anyhow!(
-            "no version of {} is certifiable at {}",
-            spec.name(),
-            format_instant(at)
-        )
     })
 }
 

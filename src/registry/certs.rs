@@ -1,0 +1,292 @@
+//! Issuing certificates and keeping their lifecycle in the registry: one signed commit each.
+
+use std::collections::BTreeMap;
+
+use chrono::TimeDelta;
+
+use crate::cert::{
+    self, CERTIFICATES_DIR, CertificateId, CertificateRecord, Decider, Decision, EvidenceRef, Event,
+    Kind, ScopeRef, Status,
+};
+use crate::eval::{self, Eligibility};
+use crate::registry::admin::{self, AdminError};
+use crate::registry::ledger;
+use crate::registry::state::{self, State};
+use crate::registry::{CommitId, Registry};
+use crate::sig::{self, Namespace, SigningKey};
+use crate::subject::Subject;
+use crate::time::{Instant, format_instant};
+
+/// A certificate as the registry holds it: the record, its exact bytes, and its events.
+#[derive(Clone, Debug)]
+pub struct Held {
+    /// The record.
+    pub record: CertificateRecord,
+    /// The record's exact bytes (what the signature covers).
+    pub bytes: Vec<u8>,
+    /// Its events, oldest first.
+    pub events: Vec<Event>,
+}
+
+impl Held {
+    /// Status at `at`.
+    pub fn status_at(&self, at: Instant) -> Status {
+        cert::status_at(&self.record, &self.events, at)
+    }
+}
+
+/// Why a certificate could not be issued or changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    /// Not eligible: the decision with its reasons.
+    #[error("{subject} is not eligible for {scope}")]
+    NotEligible {
+        /// The subject.
+        subject: String,
+        /// The scope name.
+        scope: String,
+        /// The decision (with reasons).
+        decision: Box<Eligibility>,
+    },
+    /// No such subject.
+    #[error("no subject {0} in the registry")]
+    UnknownSubject(String),
+    /// No such scope.
+    #[error("no scope {0} adopted (see scs-cert scope list)")]
+    UnknownScope(String),
+    /// No such certificate.
+    #[error("no certificate {0} in the registry")]
+    UnknownCertificate(String),
+    /// The change does not fit the certificate's status.
+    #[error("{id} is {status}; {action} is not possible")]
+    WrongStatus {
+        /// The certificate.
+        id: String,
+        /// Its status.
+        status: String,
+        /// What was asked.
+        action: &'static str,
+    },
+    /// An active certificate for the same subject, scope and version exists.
+    #[error("{existing} is already active for {subject}, {scope} {version} (renew it instead)")]
+    AlreadyCertified {
+        /// The certificate in force.
+        existing: String,
+        /// The subject.
+        subject: String,
+        /// The scope name.
+        scope: String,
+        /// The version.
+        version: String,
+    },
+    /// The engine could not decide.
+    #[error(transparent)]
+    Eval(#[from] eval::Error),
+    /// A registry change failed.
+    #[error(transparent)]
+    Admin(#[from] AdminError),
+    /// The registry content could not be read.
+    #[error(transparent)]
+    State(#[from] state::StateError),
+    /// A record or events file is broken.
+    #[error(transparent)]
+    Record(#[from] cert::RecordError),
+    /// Signing failed.
+    #[error(transparent)]
+    Sign(#[from] sig::Error),
+    /// The git store failed.
+    #[error(transparent)]
+    Store(#[from] crate::registry::Error),
+}
+
+/// Every certificate in the registry at its last commit, by id.
+///
+/// # Errors
+///
+/// Broken records or events.
+pub fn load(registry: &Registry) -> Result<BTreeMap<CertificateId, Held>, CertError> {
+    let mut out = BTreeMap::new();
+    for path in registry.list(CERTIFICATES_DIR)? {
+        let Some(id) = path
+            .strip_prefix("certificates/")
+            .and_then(|p| p.strip_suffix(".yaml"))
+            .and_then(|p| p.parse::<CertificateId>().ok())
+        else {
+            continue;
+        };
+        let bytes = registry.read(&path)?.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let record = CertificateRecord::parse(&text, &path)?;
+        let events_text = registry.read(&id.events_path())?.unwrap_or_default();
+        let events = cert::parse_events(&String::from_utf8_lossy(&events_text), &id.events_path())?;
+        out.insert(id, Held { record, bytes, events });
+    }
+    Ok(out)
+}
+
+/// The next unused id of `kind` in `year`: one past the highest ever issued (records are never
+/// removed, so numbers are never reused).
+pub fn next_id(held: &BTreeMap<CertificateId, Held>, kind: Kind, year: i32) -> CertificateId {
+    let series = CertificateId::new(kind, year, 1);
+    let (prefix, _) = series.series();
+    let max = held
+        .keys()
+        .filter_map(|id| {
+            let (p, n) = id.series();
+            (p == prefix).then_some(n)
+        })
+        .max()
+        .unwrap_or(0);
+    CertificateId::new(kind, year, max + 1)
+}
+
+/// What to issue.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    /// The subject.
+    pub subject: &'a Subject,
+    /// The scope (uuid or alias).
+    pub scope: &'a str,
+    /// The version (default: the best eligible certifiable version).
+    pub version: Option<&'a str>,
+    /// The holder (default: the subject's operator, else its name).
+    pub holder: Option<&'a str>,
+    /// Issue anyway, for this reason, when not eligible.
+    pub override_reason: Option<&'a str>,
+    /// The certificate this one renews.
+    pub renews: Option<CertificateId>,
+    /// The instant of issue.
+    pub at: Instant,
+}
+
+/// Issues a certificate: refuses unless eligible (or overridden), writes the record, its
+/// SSHSIG (namespace `scs-certificate`) and its X.509 certificate, in one commit.
+///
+/// # Errors
+///
+/// [`CertError::NotEligible`] with the decision, unknown names, store errors.
+pub fn issue(
+    registry: &Registry,
+    state: &State,
+    request: &Request<'_>,
+    key: &SigningKey,
+    now: Instant,
+) -> Result<(CertificateId, CommitId), CertError> {
+    let subject = state
+        .subjects
+        .get(request.subject)
+        .ok_or_else(|| CertError::UnknownSubject(request.subject.to_string()))?;
+    let scope = state.scope(request.scope).ok_or_else(|| CertError::UnknownScope(request.scope.to_owned()))?;
+    let window = TimeDelta::days(i64::from(state.forum.policy.observation_window_days));
+    let evidence = ledger::evidence(&state::ledger_lines(registry, request.subject, scope.spec.uuid())?);
+    let decision = eval::decide(&scope.spec, request.version, &evidence, request.at, window)?;
+    let (version, eligible, reports, findings) = match &decision {
+        Eligibility::Eligible { version, evidence, .. } => (version.clone(), true, evidence.clone(), Vec::new()),
+        Eligibility::NotEligible { version, reasons, .. } => {
+            if request.override_reason.is_none() {
+                return Err(CertError::NotEligible {
+                    subject: request.subject.to_string(),
+                    scope: scope.spec.name().to_owned(),
+                    decision: Box::new(decision.clone()),
+                });
+            }
+            (version.clone(), false, Vec::new(), reasons.iter().map(ToString::to_string).collect())
+        }
+    };
+    let held = load(registry)?;
+    if let Some((id, _)) = held.iter().find(|(id, h)| {
+        h.record.subject == request.subject.as_str()
+            && h.record.scope.uuid == scope.spec.uuid()
+            && h.record.version == version
+            && h.status_at(request.at) == Status::Active
+            && Some(*id) != request.renews.as_ref()
+    }) {
+        return Err(CertError::AlreadyCertified {
+            existing: id.to_string(),
+            subject: request.subject.to_string(),
+            scope: scope.spec.name().to_owned(),
+            version,
+        });
+    }
+    let kind = Kind::of_scope(scope.spec.uuid(), scope.spec.name());
+    let year = chrono::Datelike::year(&request.at);
+    let id = next_id(&held, kind, year);
+    let identity = admin::identity(&state.forum, key, now)?;
+    let signer = state
+        .forum
+        .signers
+        .iter()
+        .find(|s| s.email == identity.email())
+        .cloned()
+        .ok_or(AdminError::NoSigner)?;
+    let record = CertificateRecord {
+        format: 1,
+        id: id.clone(),
+        kind,
+        holder: request
+            .holder
+            .map(str::to_owned)
+            .or_else(|| subject.operator.clone())
+            .or_else(|| subject.name.clone())
+            .unwrap_or_else(|| subject.subject.to_string()),
+        subject: subject.subject.to_string(),
+        subject_name: subject.name.clone().unwrap_or_else(|| subject.subject.to_string()),
+        scope: ScopeRef { uuid: scope.spec.uuid().to_owned(), name: scope.spec.name().to_owned() },
+        version,
+        issued: format_instant(request.at),
+        valid_until: format_instant(cert::one_year_after(request.at)),
+        renews: request.renews.clone(),
+        decision: Decision {
+            at: format_instant(request.at),
+            window_start: format_instant(request.at - window),
+            eligible,
+            evidence: reports.iter().map(|r| EvidenceRef { run: r.run.clone(), sha256: r.digest.clone() }).collect(),
+            decided_by: Decider { name: signer.name, role: signer.role, key: key.fingerprint().to_string() },
+            override_reason: request.override_reason.map(str::to_owned),
+            findings,
+        },
+        status_url: state.forum.status_url(id.as_str()),
+    };
+    let bytes = record.to_yaml();
+    let signature = sig::sign(key, &Namespace::certificate(), bytes.as_bytes())?;
+    let mut change = registry.begin()?;
+    change.write(&id.record_path(), bytes.as_bytes())?;
+    change.write(&id.signature_path(), signature.to_armored().as_bytes())?;
+    let verb = if request.renews.is_some() { "renew" } else { "issue" };
+    let overridden = if eligible { String::new() } else { " (override)".to_owned() };
+    let message = format!("{verb} {id}: {} {} {}{overridden}", record.subject, record.scope.name, record.version);
+    let commit = change.commit(&message, key, &identity)?;
+    Ok((id, commit))
+}
+
+/// Appends a lifecycle event to a certificate, in one commit.
+///
+/// # Errors
+///
+/// Unknown certificate, an event that does not fit its status, store errors.
+pub fn record_event(
+    registry: &Registry,
+    state: &State,
+    id: &CertificateId,
+    event: Event,
+    key: &SigningKey,
+    now: Instant,
+) -> Result<CommitId, CertError> {
+    let held = load(registry)?;
+    let h = held.get(id).ok_or_else(|| CertError::UnknownCertificate(id.to_string()))?;
+    let status = h.status_at(event.at());
+    let (fits, action) = match &event {
+        Event::Suspended { .. } => (status == Status::Active, "suspend"),
+        Event::Reinstated { .. } => (matches!(status, Status::Suspended { .. }), "reinstate"),
+        Event::Withdrawn { .. } => (matches!(status, Status::Active | Status::Suspended { .. }), "withdraw"),
+    };
+    if !fits {
+        return Err(CertError::WrongStatus { id: id.to_string(), status: status.to_string(), action });
+    }
+    let identity = admin::identity(&state.forum, key, now)?;
+    let mut change = registry.begin()?;
+    change.append(&id.events_path(), event.to_line().as_bytes())?;
+    let commit = change.commit(&format!("{action} {id}"), key, &identity)?;
+    Ok(commit)
+}
