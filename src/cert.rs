@@ -107,7 +107,9 @@ impl FromStr for CertificateId {
     type Err = IdError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || IdError { input: s.chars().take(80).collect() };
+        let err = || IdError {
+            input: s.chars().take(80).collect(),
+        };
         let (series, n) = s.rsplit_once('-').ok_or_else(err)?;
         let (prefix, year) = series.rsplit_once('-').ok_or_else(err)?;
         let known = ["SCS-IAAS", "SCS-KAAS", "SCS-INT-IAAS", "SCS-INT-KAAS"].contains(&prefix);
@@ -122,7 +124,9 @@ impl FromStr for CertificateId {
 
 impl<'de> Deserialize<'de> for CertificateId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -254,7 +258,10 @@ pub enum RecordError {
 fn instant(origin: &str, field: &'static str, s: &str) -> Result<Instant, RecordError> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| RecordError::BadInstant { origin: origin.to_owned(), field })
+        .map_err(|_| RecordError::BadInstant {
+            origin: origin.to_owned(),
+            field,
+        })
 }
 
 impl CertificateRecord {
@@ -271,8 +278,11 @@ impl CertificateRecord {
     ///
     /// YAML and date errors.
     pub fn parse(text: &str, origin: &str) -> Result<CertificateRecord, RecordError> {
-        let r: CertificateRecord = crate::yaml::from_str(text)
-            .map_err(|source| RecordError::Yaml { origin: origin.to_owned(), source })?;
+        let r: CertificateRecord =
+            crate::yaml::from_str(text).map_err(|source| RecordError::Yaml {
+                origin: origin.to_owned(),
+                source,
+            })?;
         instant(origin, "issued", &r.issued)?;
         instant(origin, "valid_until", &r.valid_until)?;
         Ok(r)
@@ -374,7 +384,9 @@ pub enum Event {
 impl Event {
     /// When it happened.
     pub fn at(&self) -> Instant {
-        let (Event::Suspended { at, .. } | Event::Reinstated { at, .. } | Event::Withdrawn { at, .. }) = self;
+        let (Event::Suspended { at, .. }
+        | Event::Reinstated { at, .. }
+        | Event::Withdrawn { at, .. }) = self;
         instant("", "at", at).unwrap_or_default()
     }
 
@@ -401,7 +413,9 @@ pub fn parse_events(text: &str, origin: &str) -> Result<Vec<Event>, RecordError>
                 line: i + 1,
                 message: e.to_string(),
             })?;
-            let (Event::Suspended { at, .. } | Event::Reinstated { at, .. } | Event::Withdrawn { at, .. }) = &e;
+            let (Event::Suspended { at, .. }
+            | Event::Reinstated { at, .. }
+            | Event::Withdrawn { at, .. }) = &e;
             instant(origin, "at", at)?;
             Ok(e)
         })
@@ -461,8 +475,16 @@ impl fmt::Display for Status {
             Status::Suspended { since, reason } => {
                 write!(f, "suspended since {}: {reason}", format_instant(*since))
             }
-            Status::Withdrawn { since, code, reason } => {
-                write!(f, "withdrawn since {} ({code}): {reason}", format_instant(*since))
+            Status::Withdrawn {
+                since,
+                code,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "withdrawn since {} ({code}): {reason}",
+                    format_instant(*since)
+                )
             }
         }
     }
@@ -477,7 +499,11 @@ pub fn status_at(record: &CertificateRecord, events: &[Event], at: Instant) -> S
     for e in events.iter().filter(|e| e.at() <= at) {
         match e {
             Event::Withdrawn { reason, code, .. } => {
-                return Status::Withdrawn { since: e.at(), code: *code, reason: reason.clone() };
+                return Status::Withdrawn {
+                    since: e.at(),
+                    code: *code,
+                    reason: reason.clone(),
+                };
             }
             Event::Suspended { reason, .. } => suspended = Some((e.at(), reason.clone())),
             Event::Reinstated { .. } => suspended = None,
@@ -514,7 +540,10 @@ mod tests {
             holder: "Müller & Söhne GmbH".into(),
             subject: "cloud-a".into(),
             subject_name: "Cloud A".into(),
-            scope: ScopeRef { uuid: "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f".into(), name: "SCS-compatible IaaS".into() },
+            scope: ScopeRef {
+                uuid: "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f".into(),
+                name: "SCS-compatible IaaS".into(),
+            },
             version: "v5.1".into(),
             issued: "2026-03-01T00:00:00Z".into(),
             valid_until: format_instant(one_year_after(t("2026-03-01"))),
@@ -523,8 +552,15 @@ mod tests {
                 at: "2026-03-01T00:00:00Z".into(),
                 window_start: "2026-02-01T00:00:00Z".into(),
                 eligible: true,
-                evidence: vec![EvidenceRef { run: "r".into(), sha256: "s".into() }],
-                decided_by: Decider { name: "S".into(), role: "Secretary".into(), key: "SHA256:x".into() },
+                evidence: vec![EvidenceRef {
+                    run: "r".into(),
+                    sha256: "s".into(),
+                }],
+                decided_by: Decider {
+                    name: "S".into(),
+                    role: "Secretary".into(),
+                    key: "SHA256:x".into(),
+                },
                 override_reason: None,
                 findings: vec![],
             },
@@ -538,7 +574,13 @@ mod tests {
         assert_eq!(id.as_str(), "SCS-INT-KAAS-2026-0012");
         assert_eq!(id.as_str().parse::<CertificateId>().unwrap(), id);
         assert_eq!(id.series(), ("SCS-INT-KAAS-2026", 12));
-        for bad in ["SCS-IAAS-2026-0000", "SCS-XAAS-2026-0001", "SCS-IAAS-26-0001", "../x", "SCS-IAAS-2026-00011"] {
+        for bad in [
+            "SCS-IAAS-2026-0000",
+            "SCS-XAAS-2026-0001",
+            "SCS-IAAS-26-0001",
+            "../x",
+            "SCS-IAAS-2026-00011",
+        ] {
             assert!(bad.parse::<CertificateId>().is_err(), "{bad}");
         }
     }
@@ -559,18 +601,41 @@ mod tests {
         let r = record();
         let ev = |kind: &str, at: &str| -> Event {
             match kind {
-                "s" => Event::Suspended { at: at.into(), reason: "finding".into(), by: "k".into() },
-                "r" => Event::Reinstated { at: at.into(), reason: "fixed".into(), by: "k".into() },
-                _ => Event::Withdrawn { at: at.into(), reason: "gone".into(), code: WithdrawalCode::CessationOfOperation, by: "k".into() },
+                "s" => Event::Suspended {
+                    at: at.into(),
+                    reason: "finding".into(),
+                    by: "k".into(),
+                },
+                "r" => Event::Reinstated {
+                    at: at.into(),
+                    reason: "fixed".into(),
+                    by: "k".into(),
+                },
+                _ => Event::Withdrawn {
+                    at: at.into(),
+                    reason: "gone".into(),
+                    code: WithdrawalCode::CessationOfOperation,
+                    by: "k".into(),
+                },
             }
         };
-        let events = vec![ev("s", "2026-04-01T00:00:00Z"), ev("r", "2026-05-01T00:00:00Z"), ev("w", "2026-08-01T00:00:00Z")];
-        assert_eq!(status_at(&r, &events, t("2026-02-01")), Status::NotYetIssued);
+        let events = vec![
+            ev("s", "2026-04-01T00:00:00Z"),
+            ev("r", "2026-05-01T00:00:00Z"),
+            ev("w", "2026-08-01T00:00:00Z"),
+        ];
+        assert_eq!(
+            status_at(&r, &events, t("2026-02-01")),
+            Status::NotYetIssued
+        );
         assert_eq!(status_at(&r, &events, t("2026-03-15")), Status::Active);
         assert_eq!(status_at(&r, &events, t("2026-04-15")).code(), "suspended");
         assert_eq!(status_at(&r, &events, t("2026-05-15")), Status::Active);
         assert_eq!(status_at(&r, &events, t("2026-09-01")).code(), "withdrawn");
-        assert_eq!(status_at(&r, &events[..2], t("2027-03-01")).code(), "expired");
+        assert_eq!(
+            status_at(&r, &events[..2], t("2027-03-01")).code(),
+            "expired"
+        );
         let text: String = events.iter().map(Event::to_line).collect();
         assert_eq!(parse_events(&text, "e").unwrap(), events);
         assert!(parse_events("{\"event\":\"deleted\"}\n", "e").is_err());

@@ -46,10 +46,12 @@ impl From<Outcome> for ExitCode {
     }
 }
 
-/// The wall clock, read only here and passed into the library.
+/// The wall clock, read only here and passed into the library; whole seconds, so records,
+/// ledgers and commits carry readable instants.
 #[allow(clippy::disallowed_methods)]
 pub fn now() -> crate::time::Instant {
-    chrono::Utc::now()
+    let t = chrono::Utc::now();
+    chrono::DurationRound::duration_trunc(t, chrono::TimeDelta::seconds(1)).unwrap_or(t)
 }
 
 /// Reads an environment variable (binaries only).

@@ -339,5 +339,8 @@ pub fn decide(
         }
         first.get_or_insert(d);
     }
-    first.ok_or_else(|| Error::NoCertifiableVersion { scope: spec.name().to_owned(), at })
+    first.ok_or_else(|| Error::NoCertifiableVersion {
+        scope: spec.name().to_owned(),
+        at,
+    })
 }

@@ -27,6 +27,7 @@ pub mod ingest;
 mod journal;
 pub mod ledger;
 mod lock;
+pub mod manual;
 mod path;
 mod signing;
 pub mod state;

@@ -633,17 +633,38 @@ fn manual_testcases_default_to_a_quarter() {
     let manual: Vec<&str> = spec
         .versions()
         .iter()
-        .flat_map(|v| v.targets().values().flatten().filter_map(|id| v.testcase(id)))
+        .flat_map(|v| {
+            v.targets()
+                .values()
+                .flatten()
+                .filter_map(|id| v.testcase(id))
+        })
         .filter(|t| t.is_manual())
         .map(|t| t.id())
         .collect();
     let example = "widget-handbook-published";
-    let own = Spec::load(include_str!("fixtures/specs/valid-gen2.yaml"), "valid-gen2.yaml").unwrap();
+    let own = Spec::load(
+        include_str!("fixtures/specs/valid-gen2.yaml"),
+        "valid-gen2.yaml",
+    )
+    .unwrap();
     let with_lifetime = own.versions().iter().find_map(|v| v.testcase(example));
-    assert_eq!(with_lifetime.map(|t| t.lifetime()), Some(scs_cert::spec::Lifetime::Year), "an explicit lifetime stays");
+    assert_eq!(
+        with_lifetime.map(|t| t.lifetime()),
+        Some(scs_cert::spec::Lifetime::Year),
+        "an explicit lifetime stays"
+    );
     let text = "uuid: u\nname: n\nurl: https://x\nscripts:\n- testcases:\n  - id: m1\nmodules:\n- id: m\n  name: m\n  targets:\n    main: [m1]\ntimeline: []\nversions:\n- version: v1\n  include: [m]\n";
     let spec2 = Spec::load(text, "inline").unwrap();
-    assert_eq!(spec2.version("v1").unwrap().testcase("m1").unwrap().lifetime(), scs_cert::spec::Lifetime::Quarter);
+    assert_eq!(
+        spec2
+            .version("v1")
+            .unwrap()
+            .testcase("m1")
+            .unwrap()
+            .lifetime(),
+        scs_cert::spec::Lifetime::Quarter
+    );
     // The seed scope includes no manual testcase in any version (as upstream at HEAD).
     assert!(manual.is_empty(), "{manual:?}");
 }

@@ -108,7 +108,7 @@ pub fn identity(
 /// records.
 pub fn forum_allowed_signers_line(email: &str, key: &SigningKey, since: Instant) -> String {
     format!(
-        "{email} namespaces=\"git,scs-certificate\",valid-after=\"{}\" {}\n",
+        "{email} namespaces=\"git,scs-certificate,scs-manual-check\",valid-after=\"{}\" {}\n",
         since.format("%Y%m%d%H%M%SZ"),
         key.public_line()
     )

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::TimeDelta;
 
 use crate::cert::{
-    self, CERTIFICATES_DIR, CertificateId, CertificateRecord, Decider, Decision, EvidenceRef, Event,
-    Kind, ScopeRef, Status,
+    self, CERTIFICATES_DIR, CertificateId, CertificateRecord, Decider, Decision, Event,
+    EvidenceRef, Kind, ScopeRef, Status,
 };
 use crate::eval::{self, Eligibility};
 use crate::registry::admin::{self, AdminError};
@@ -68,8 +68,10 @@ pub enum CertError {
         /// What was asked.
         action: &'static str,
     },
-    /// An active certificate for the same subject, scope and version exists.
-    #[error("{existing} is already active for {subject}, {scope} {version} (renew it instead)")]
+    /// An active or suspended certificate for the same subject, scope and version exists.
+    #[error(
+        "{existing} is already in force for {subject}, {scope} {version} (renew or reinstate it instead)"
+    )]
     AlreadyCertified {
         /// The certificate in force.
         existing: String,
@@ -120,7 +122,14 @@ pub fn load(registry: &Registry) -> Result<BTreeMap<CertificateId, Held>, CertEr
         let record = CertificateRecord::parse(&text, &path)?;
         let events_text = registry.read(&id.events_path())?.unwrap_or_default();
         let events = cert::parse_events(&String::from_utf8_lossy(&events_text), &id.events_path())?;
-        out.insert(id, Held { record, bytes, events });
+        out.insert(
+            id,
+            Held {
+                record,
+                bytes,
+                events,
+            },
+        );
     }
     Ok(out)
 }
@@ -177,13 +186,23 @@ pub fn issue(
         .subjects
         .get(request.subject)
         .ok_or_else(|| CertError::UnknownSubject(request.subject.to_string()))?;
-    let scope = state.scope(request.scope).ok_or_else(|| CertError::UnknownScope(request.scope.to_owned()))?;
+    let scope = state
+        .scope(request.scope)
+        .ok_or_else(|| CertError::UnknownScope(request.scope.to_owned()))?;
     let window = TimeDelta::days(i64::from(state.forum.policy.observation_window_days));
-    let evidence = ledger::evidence(&state::ledger_lines(registry, request.subject, scope.spec.uuid())?);
+    let evidence = ledger::evidence(&state::ledger_lines(
+        registry,
+        request.subject,
+        scope.spec.uuid(),
+    )?);
     let decision = eval::decide(&scope.spec, request.version, &evidence, request.at, window)?;
     let (version, eligible, reports, findings) = match &decision {
-        Eligibility::Eligible { version, evidence, .. } => (version.clone(), true, evidence.clone(), Vec::new()),
-        Eligibility::NotEligible { version, reasons, .. } => {
+        Eligibility::Eligible {
+            version, evidence, ..
+        } => (version.clone(), true, evidence.clone(), Vec::new()),
+        Eligibility::NotEligible {
+            version, reasons, ..
+        } => {
             if request.override_reason.is_none() {
                 return Err(CertError::NotEligible {
                     subject: request.subject.to_string(),
@@ -191,7 +210,12 @@ pub fn issue(
                     decision: Box::new(decision.clone()),
                 });
             }
-            (version.clone(), false, Vec::new(), reasons.iter().map(ToString::to_string).collect())
+            (
+                version.clone(),
+                false,
+                Vec::new(),
+                reasons.iter().map(ToString::to_string).collect(),
+            )
         }
     };
     let held = load(registry)?;
@@ -199,7 +223,10 @@ pub fn issue(
         h.record.subject == request.subject.as_str()
             && h.record.scope.uuid == scope.spec.uuid()
             && h.record.version == version
-            && h.status_at(request.at) == Status::Active
+            && matches!(
+                h.status_at(request.at),
+                Status::Active | Status::Suspended { .. }
+            )
             && Some(*id) != request.renews.as_ref()
     }) {
         return Err(CertError::AlreadyCertified {
@@ -231,8 +258,14 @@ pub fn issue(
             .or_else(|| subject.name.clone())
             .unwrap_or_else(|| subject.subject.to_string()),
         subject: subject.subject.to_string(),
-        subject_name: subject.name.clone().unwrap_or_else(|| subject.subject.to_string()),
-        scope: ScopeRef { uuid: scope.spec.uuid().to_owned(), name: scope.spec.name().to_owned() },
+        subject_name: subject
+            .name
+            .clone()
+            .unwrap_or_else(|| subject.subject.to_string()),
+        scope: ScopeRef {
+            uuid: scope.spec.uuid().to_owned(),
+            name: scope.spec.name().to_owned(),
+        },
         version,
         issued: format_instant(request.at),
         valid_until: format_instant(cert::one_year_after(request.at)),
@@ -241,8 +274,18 @@ pub fn issue(
             at: format_instant(request.at),
             window_start: format_instant(request.at - window),
             eligible,
-            evidence: reports.iter().map(|r| EvidenceRef { run: r.run.clone(), sha256: r.digest.clone() }).collect(),
-            decided_by: Decider { name: signer.name, role: signer.role, key: key.fingerprint().to_string() },
+            evidence: reports
+                .iter()
+                .map(|r| EvidenceRef {
+                    run: r.run.clone(),
+                    sha256: r.digest.clone(),
+                })
+                .collect(),
+            decided_by: Decider {
+                name: signer.name,
+                role: signer.role,
+                key: key.fingerprint().to_string(),
+            },
             override_reason: request.override_reason.map(str::to_owned),
             findings,
         },
@@ -253,9 +296,20 @@ pub fn issue(
     let mut change = registry.begin()?;
     change.write(&id.record_path(), bytes.as_bytes())?;
     change.write(&id.signature_path(), signature.to_armored().as_bytes())?;
-    let verb = if request.renews.is_some() { "renew" } else { "issue" };
-    let overridden = if eligible { String::new() } else { " (override)".to_owned() };
-    let message = format!("{verb} {id}: {} {} {}{overridden}", record.subject, record.scope.name, record.version);
+    let verb = if request.renews.is_some() {
+        "renew"
+    } else {
+        "issue"
+    };
+    let overridden = if eligible {
+        String::new()
+    } else {
+        " (override)".to_owned()
+    };
+    let message = format!(
+        "{verb} {id}: {} {} {}{overridden}",
+        record.subject, record.scope.name, record.version
+    );
     let commit = change.commit(&message, key, &identity)?;
     Ok((id, commit))
 }
@@ -274,15 +328,24 @@ pub fn record_event(
     now: Instant,
 ) -> Result<CommitId, CertError> {
     let held = load(registry)?;
-    let h = held.get(id).ok_or_else(|| CertError::UnknownCertificate(id.to_string()))?;
+    let h = held
+        .get(id)
+        .ok_or_else(|| CertError::UnknownCertificate(id.to_string()))?;
     let status = h.status_at(event.at());
     let (fits, action) = match &event {
         Event::Suspended { .. } => (status == Status::Active, "suspend"),
         Event::Reinstated { .. } => (matches!(status, Status::Suspended { .. }), "reinstate"),
-        Event::Withdrawn { .. } => (matches!(status, Status::Active | Status::Suspended { .. }), "withdraw"),
+        Event::Withdrawn { .. } => (
+            matches!(status, Status::Active | Status::Suspended { .. }),
+            "withdraw",
+        ),
     };
     if !fits {
-        return Err(CertError::WrongStatus { id: id.to_string(), status: status.to_string(), action });
+        return Err(CertError::WrongStatus {
+            id: id.to_string(),
+            status: status.to_string(),
+            action,
+        });
     }
     let identity = admin::identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;

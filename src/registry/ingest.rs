@@ -416,7 +416,11 @@ pub fn apply(
 }
 
 /// Writes one archive object (temp file and rename; an existing object is left as it is).
-fn store_object(registry: &Registry, sha256: &str, body: &[u8]) -> Result<(), IngestError> {
+pub(crate) fn store_object(
+    registry: &Registry,
+    sha256: &str,
+    body: &[u8],
+) -> Result<(), IngestError> {
     let path = ledger::archive_path(&registry.archive_dir(), sha256);
     if path.exists() {
         return Ok(());

@@ -59,6 +59,25 @@ pub(crate) enum Command {
     /// May this subject be certified? Compliance over the observation window, with reasons.
     #[command(after_help = EXIT_CODES)]
     Eligible(EligibleArgs),
+    /// Issue a certificate (refused unless eligible; --override records why anyway).
+    #[command(after_help = EXIT_CODES)]
+    Issue(IssueArgs),
+    /// Issue the successor of a certificate, under the same eligibility rule.
+    #[command(after_help = EXIT_CODES)]
+    Renew(RenewArgs),
+    /// Suspend a certificate (CRL: certificateHold).
+    Suspend(EventArgs),
+    /// Reinstate a suspended certificate.
+    Reinstate(EventArgs),
+    /// Withdraw a certificate for good (CRL: revoked with a reason code).
+    Withdraw(WithdrawArgs),
+    /// List the certificates with their status at an instant.
+    Certificates(CertificatesArgs),
+    /// What needs the secretary: findings on active certificates, expiries, manual checks due.
+    Attention(AttentionArgs),
+    /// Record results of manual checks (forum-signed).
+    #[command(subcommand)]
+    Manual(ManualCommand),
     /// Check and repair the registry itself.
     #[command(subcommand)]
     Registry(RegistryCommand),
@@ -287,4 +306,107 @@ pub(crate) struct DemoArgs {
     /// Keep the demo registry in this (new or empty) directory instead of a temporary one.
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub(crate) dir: Option<PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct IssueArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// The scope (uuid or alias such as scs-compatible-iaas).
+    #[arg(long, value_name = "SCOPE")]
+    pub(crate) scope: String,
+    /// The scope version (default: the best eligible certifiable version).
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) version: Option<String>,
+    /// The holder organisation (default: the subject's operator).
+    #[arg(long, value_name = "ORG")]
+    pub(crate) holder: Option<String>,
+    /// The instant of issue (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// Issue although not eligible; the reason is recorded in the decision.
+    #[arg(long = "override", value_name = "REASON")]
+    pub(crate) override_reason: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct RenewArgs {
+    /// The certificate to renew.
+    pub(crate) id: String,
+    /// The scope version of the successor (default: the best eligible one).
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) version: Option<String>,
+    /// The instant of issue (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// Renew although not eligible; the reason is recorded.
+    #[arg(long = "override", value_name = "REASON")]
+    pub(crate) override_reason: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct EventArgs {
+    /// The certificate.
+    pub(crate) id: String,
+    /// Why (recorded, shown on the status page).
+    #[arg(long)]
+    pub(crate) reason: String,
+    /// When (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct WithdrawArgs {
+    #[command(flatten)]
+    pub(crate) event: EventArgs,
+    /// RFC 5280 reason code: unspecified, affiliation-changed, superseded,
+    /// cessation-of-operation, privilege-withdrawn.
+    #[arg(long, default_value = "unspecified")]
+    pub(crate) code: String,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct CertificatesArgs {
+    /// Status at this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// One JSON object per certificate on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct AttentionArgs {
+    /// At this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// One JSON object per item on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ManualCommand {
+    /// Record the result of a manual check.
+    Record(ManualRecordArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct ManualRecordArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// The scope (uuid or alias).
+    #[arg(long, value_name = "SCOPE")]
+    pub(crate) scope: String,
+    /// The manual testcase id.
+    pub(crate) testcase: String,
+    /// The result: pass or fail.
+    pub(crate) result: String,
+    /// What the check was based on (text or URL).
+    #[arg(long)]
+    pub(crate) evidence: String,
+    /// When the check was made (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
 }

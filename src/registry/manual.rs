@@ -1,0 +1,176 @@
+//! Manual checks (scs-0004 R3): results the forum records itself. Each becomes a report
+//! document signed by the forum key (namespace `scs-manual-check`), archived and entered in the
+//! ledger like any report, so the engine treats it like any other result.
+
+use sha2::{Digest as _, Sha256};
+
+use crate::registry::admin::{self, AdminError};
+use crate::registry::ingest::IngestError;
+use crate::registry::ledger::{self, LedgerLine};
+use crate::registry::state::State;
+use crate::registry::{CommitId, Registry};
+use crate::sig::{self, Namespace, SigningKey};
+use crate::subject::Subject;
+use crate::time::{Instant, format_instant};
+
+/// The SSHSIG namespace of forum-recorded manual checks.
+pub const MANUAL_NAMESPACE: &str = "scs-manual-check";
+
+/// Why a manual check could not be recorded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ManualError {
+    /// No such subject.
+    #[error("no subject {0} in the registry")]
+    UnknownSubject(String),
+    /// No such scope.
+    #[error("no scope {0} adopted")]
+    UnknownScope(String),
+    /// The testcase is not a manual testcase of the scope.
+    #[error("{testcase} is not a manual testcase of {scope}")]
+    NotManual {
+        /// The testcase.
+        testcase: String,
+        /// The scope name.
+        scope: String,
+    },
+    /// The check is dated in the future.
+    #[error("the check is dated {}, after now", format_instant(*at))]
+    Future {
+        /// The date given.
+        at: Instant,
+    },
+    /// Signing failed.
+    #[error(transparent)]
+    Sign(#[from] sig::Error),
+    /// A registry change failed.
+    #[error(transparent)]
+    Admin(#[from] AdminError),
+    /// The archive could not be written.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The git store failed.
+    #[error(transparent)]
+    Store(#[from] crate::registry::Error),
+}
+
+/// What the secretary records.
+#[derive(Clone, Copy, Debug)]
+pub struct ManualCheck<'a> {
+    /// The subject.
+    pub subject: &'a Subject,
+    /// The scope (uuid or alias).
+    pub scope: &'a str,
+    /// The manual testcase.
+    pub testcase: &'a str,
+    /// Passed or failed.
+    pub pass: bool,
+    /// What it was based on (text or URL).
+    pub evidence: &'a str,
+    /// When the check was made.
+    pub at: Instant,
+}
+
+/// Records a manual check in one commit; returns the run uuid and the commit.
+///
+/// # Errors
+///
+/// Unknown names, a testcase that is not manual, a future date, store errors.
+pub fn record(
+    registry: &Registry,
+    state: &State,
+    check: &ManualCheck<'_>,
+    key: &SigningKey,
+    now: Instant,
+) -> Result<(String, CommitId), ManualError> {
+    if !state.subjects.contains_key(check.subject) {
+        return Err(ManualError::UnknownSubject(check.subject.to_string()));
+    }
+    let scope = state
+        .scope(check.scope)
+        .ok_or_else(|| ManualError::UnknownScope(check.scope.to_owned()))?;
+    let spec = &scope.spec;
+    let manual = spec
+        .versions()
+        .iter()
+        .find_map(|v| v.testcase(check.testcase))
+        .is_some_and(|t| t.is_manual());
+    if !manual {
+        return Err(ManualError::NotManual {
+            testcase: check.testcase.to_owned(),
+            scope: spec.name().to_owned(),
+        });
+    }
+    if check.at > now {
+        return Err(ManualError::Future { at: check.at });
+    }
+    // A deterministic run uuid: the same check recorded twice is the same run (a no-op refused
+    // by the ledger's uniqueness, not a second result).
+    let digest = Sha256::digest(
+        format!(
+            "scs-cert manual\0{}\0{}\0{}\0{}",
+            check.subject,
+            spec.uuid(),
+            check.testcase,
+            format_instant(check.at)
+        )
+        .as_bytes(),
+    );
+    let hex = ledger::sha256_hex(&digest);
+    let run = format!(
+        "{}-{}-4{}-8{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    );
+    let value = if check.pass { 1 } else { -1 };
+    let fingerprint = key.fingerprint().to_string();
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    // JSON strings are valid YAML scalars: no value can break out of its field.
+    let report = format!(
+        "---\nspec:\n  uuid: {uuid}\n  name: {name}\nchecked_at: {checked}\nsubject: {subject}\nrun:\n  uuid: {run}\n  invocations:\n    manual:\n      cmd: manual check\n      results:\n        {tc}: {value}\nmanual_check:\n  testcase: {tc}\n  result: {result}\n  evidence: {evidence}\n  recorded_by: {by}\n",
+        uuid = quote(spec.uuid()),
+        name = quote(spec.name()),
+        checked = quote(&format_instant(check.at)),
+        subject = check.subject,
+        tc = quote(check.testcase),
+        result = if check.pass { "pass" } else { "fail" },
+        evidence = quote(check.evidence),
+        by = quote(&fingerprint),
+    );
+    let namespace: Namespace = MANUAL_NAMESPACE.parse()?;
+    let signature = sig::sign(key, &namespace, report.as_bytes())?;
+    let body = sig::upload_body(&signature, report.as_bytes());
+    let sha256 = ledger::sha256_hex(&body);
+    let line = LedgerLine {
+        run: run.clone(),
+        subject: check.subject.clone(),
+        scope: spec.uuid().to_owned(),
+        sha256: sha256.clone(),
+        document: 0,
+        checked_at: format_instant(check.at),
+        received_at: format_instant(now),
+        received_at_declared: false,
+        ingested_at: format_instant(now),
+        signature: "forum".into(),
+        signer: fingerprint,
+        signed_by: "forum".into(),
+        results: [(check.testcase.to_owned(), value)].into(),
+    };
+    crate::registry::ingest::store_object(registry, &sha256, &body)?;
+    let identity = admin::identity(&state.forum, key, now)?;
+    let mut change = registry.begin()?;
+    change.append(&line.path(), line.to_line().as_bytes())?;
+    let verdict = if check.pass { "pass" } else { "fail" };
+    let commit = change.commit(
+        &format!(
+            "manual check {} of {}: {verdict}",
+            check.testcase, check.subject
+        ),
+        key,
+        &identity,
+    )?;
+    Ok((run, commit))
+}
