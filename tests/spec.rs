@@ -651,7 +651,7 @@ fn manual_testcases_default_to_a_quarter() {
     let with_lifetime = own.versions().iter().find_map(|v| v.testcase(example));
     assert_eq!(
         with_lifetime.map(|t| t.lifetime()),
-        Some(scs_cert::spec::Lifetime::Year),
+        Some(Lifetime::Year),
         "an explicit lifetime stays"
     );
     let text = "uuid: u\nname: n\nurl: https://x\nscripts:\n- testcases:\n  - id: m1\nmodules:\n- id: m\n  name: m\n  targets:\n    main: [m1]\ntimeline: []\nversions:\n- version: v1\n  include: [m]\n";
@@ -663,7 +663,7 @@ fn manual_testcases_default_to_a_quarter() {
             .testcase("m1")
             .unwrap()
             .lifetime(),
-        scs_cert::spec::Lifetime::Quarter
+        Lifetime::Quarter
     );
     // The seed scope includes no manual testcase in any version (as upstream at HEAD).
     assert!(manual.is_empty(), "{manual:?}");
