@@ -34,8 +34,8 @@ pub enum ManualError {
         /// The scope name.
         scope: String,
     },
-    /// The check is dated in the future.
-    #[error("the check is dated {}, after now", format_instant(*at))]
+    /// The check is dated after it is recorded.
+    #[error("the check is dated {}, after it is recorded", format_instant(*at))]
     Future {
         /// The date given.
         at: Instant,
@@ -69,6 +69,8 @@ pub struct ManualCheck<'a> {
     pub evidence: &'a str,
     /// When the check was made.
     pub at: Instant,
+    /// When the forum records it, if declared (importing past checks); `None`: now.
+    pub recorded_at: Option<Instant>,
 }
 
 /// Records a manual check in one commit; returns the run uuid and the commit.
@@ -101,7 +103,8 @@ pub fn record(
             scope: spec.name().to_owned(),
         });
     }
-    if check.at > now {
+    let received_at = check.recorded_at.unwrap_or(now);
+    if check.at > received_at {
         return Err(ManualError::Future { at: check.at });
     }
     // A deterministic run uuid: the same check recorded twice is the same run (a no-op refused
@@ -151,8 +154,8 @@ pub fn record(
         sha256: sha256.clone(),
         document: 0,
         checked_at: format_instant(check.at),
-        received_at: format_instant(now),
-        received_at_declared: false,
+        received_at: format_instant(received_at),
+        received_at_declared: check.recorded_at.is_some(),
         ingested_at: format_instant(now),
         signature: "forum".into(),
         signer: fingerprint,

@@ -409,4 +409,8 @@ pub(crate) struct ManualRecordArgs {
     /// When the check was made (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+    /// Record it as received at this instant instead of now (importing past checks; recorded
+    /// as declared).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) recorded_at: Option<InstantArg>,
 }

@@ -26,6 +26,7 @@ pub(crate) fn run(ctx: &Ctx, command: ManualCommand) -> anyhow::Result<Outcome> 
         pass,
         evidence: &a.evidence,
         at: a.at.map_or(now, |t| t.instant()),
+        recorded_at: a.recorded_at.map(|t| t.instant()),
     };
     let (run, commit) = manual::record(&registry, &state, &check, &key, now)?;
     ctx.printer.info(&format!(

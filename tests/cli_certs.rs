@@ -1,0 +1,416 @@
+//! Certificates through `scs-cert`: issue (and refusal with reasons), override, lifecycle,
+//! renewal, attention, manual checks; record signatures judged by the real ssh-keygen.
+
+#![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+#[path = "support/tools.rs"]
+mod tools;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const CERT: &str = env!("CARGO_BIN_EXE_scs-cert");
+const REPORT: &str = env!("CARGO_BIN_EXE_scs-report");
+const SCOPE: &str = "7d3f0a52-1c2b-4e8f-9a0d-5b6c7e8f9a01";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(exe: &str, dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(exe)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SCS_REGISTRY")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn cert(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["--registry", "reg"];
+    all.extend_from_slice(args);
+    run(CERT, dir, &all)
+}
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "stdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    r
+}
+
+fn report(subject: &str, n: u32, checked_at: &str, auto: i8) -> String {
+    format!(
+        "---\nspec:\n  uuid: {SCOPE}\n  name: Example Manual Scope\nchecked_at: {checked_at}\nsubject: {subject}\nrun:\n  uuid: 22222222-2222-4333-8444-{n:012}\n  invocations:\n    i:\n      results:\n        ex-auto-check: {auto}\n"
+    )
+}
+
+/// A registry with the example scope, subject cloud-a (key `a`), weekly passing reports over
+/// March 2026 and a passed manual check on 2026-03-01.
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    ok(run(CERT, &dir, &["init", "reg"]));
+    ok(cert(
+        &dir,
+        &[
+            "scope",
+            "add",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/specs/example-manual.yaml"
+            ),
+        ],
+    ));
+    ok(run(REPORT, &dir, &["keygen", "-o", "a"]));
+    let public = fs::read_to_string(dir.join("a.pub")).unwrap();
+    ok(cert(
+        &dir,
+        &[
+            "subject",
+            "add",
+            "cloud-a",
+            "--name",
+            "Wolke Ä",
+            "--operator",
+            "Müller & Söhne GmbH",
+            "--ssh-key",
+            public.trim(),
+            "--at",
+            "2026-01-01",
+        ],
+    ));
+    ok(cert(
+        &dir,
+        &[
+            "manual",
+            "record",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "ex-zone-docs",
+            "pass",
+            "--evidence",
+            "https://example.org/zones reviewed",
+            "--at",
+            "2026-03-01T09:00:00Z",
+            "--recorded-at",
+            "2026-03-01T10:00:00Z",
+        ],
+    ));
+    for (n, day) in [1u32, 8, 15, 22, 29].into_iter().enumerate() {
+        let name = format!("r{day:02}.yaml");
+        fs::write(
+            dir.join(&name),
+            report(
+                "cloud-a",
+                n as u32,
+                &format!("2026-03-{day:02} 06:00:00"),
+                1,
+            ),
+        )
+        .unwrap();
+        ok(run(REPORT, &dir, &["sign", "-k", "a", &name]));
+        ok(cert(
+            &dir,
+            &[
+                "ingest",
+                "--received-at",
+                &format!("2026-03-{day:02}T06:30:00Z"),
+                &name,
+            ],
+        ));
+    }
+    (tmp, dir)
+}
+
+fn certificates(dir: &Path, at: &str) -> Vec<serde_json::Value> {
+    let r = ok(cert(dir, &["certificates", "--json", "--at", at]));
+    r.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn issue_lifecycle_and_signed_record() {
+    let (_t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-30T12:00:00Z",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    assert_eq!(id, "SCS-IAAS-2026-0001");
+    let record = fs::read_to_string(dir.join(format!("reg/certificates/{id}.yaml"))).unwrap();
+    assert!(record.contains("holder: Müller & Söhne GmbH"), "{record}");
+    assert!(
+        record.contains("valid_until: \"2027-03-30T12:00:00Z\""),
+        "{record}"
+    );
+    assert!(record.contains("eligible: true"));
+    // The record's signature: the real ssh-keygen, the forum's allowed_signers, namespace
+    // scs-certificate.
+    if let Some(keygen) = tools::require("ssh-keygen") {
+        let out = Command::new(keygen)
+            .args([
+                "-Y",
+                "verify",
+                "-f",
+                "keys/allowed_signers",
+                "-I",
+                "secretary@forum.invalid",
+                "-n",
+                "scs-certificate",
+                "-s",
+            ])
+            .arg(format!("certificates/{id}.yaml.sig"))
+            .current_dir(dir.join("reg"))
+            .stdin(fs::File::open(dir.join(format!("reg/certificates/{id}.yaml"))).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A second certificate for the same subject, scope and version is refused.
+    assert_eq!(
+        cert(
+            &dir,
+            &[
+                "issue",
+                "cloud-a",
+                "--scope",
+                "example-manual-scope",
+                "--at",
+                "2026-03-30T13:00:00Z"
+            ]
+        )
+        .code,
+        2
+    );
+
+    ok(cert(
+        &dir,
+        &[
+            "suspend",
+            &id,
+            "--reason",
+            "zone docs outdated",
+            "--at",
+            "2026-04-10T00:00:00Z",
+        ],
+    ));
+    assert_eq!(certificates(&dir, "2026-04-11")[0]["status"], "suspended");
+    assert_eq!(
+        certificates(&dir, "2026-04-09")[0]["status"],
+        "active",
+        "the past stays as it was"
+    );
+    // Suspending twice does not fit the status.
+    assert_eq!(
+        cert(
+            &dir,
+            &[
+                "suspend",
+                &id,
+                "--reason",
+                "again",
+                "--at",
+                "2026-04-12T00:00:00Z"
+            ]
+        )
+        .code,
+        2
+    );
+    ok(cert(
+        &dir,
+        &[
+            "reinstate",
+            &id,
+            "--reason",
+            "docs fixed",
+            "--at",
+            "2026-04-20T00:00:00Z",
+        ],
+    ));
+    assert_eq!(certificates(&dir, "2026-04-21")[0]["status"], "active");
+    ok(cert(
+        &dir,
+        &[
+            "withdraw",
+            &id,
+            "--reason",
+            "cloud closed",
+            "--code",
+            "cessation-of-operation",
+            "--at",
+            "2026-05-01T00:00:00Z",
+        ],
+    ));
+    let c = &certificates(&dir, "2026-05-02")[0];
+    assert_eq!(c["status"], "withdrawn");
+    assert!(
+        c["status_detail"]
+            .as_str()
+            .unwrap()
+            .contains("cessation-of-operation")
+    );
+    assert_eq!(certificates(&dir, "2027-04-01")[0]["status"], "withdrawn");
+    // The events file only grows.
+    let events =
+        fs::read_to_string(dir.join(format!("reg/certificates/{id}.events.jsonl"))).unwrap();
+    assert_eq!(events.lines().count(), 3);
+}
+
+#[test]
+fn refusal_names_reasons_and_override_is_recorded() {
+    let (_t, dir) = setup();
+    // Before any report, nothing is eligible: the refusal lists what is missing.
+    let r = cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-05T00:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("REFUSED"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("ex-auto-check: MISSING") || r.stdout.contains("ex-auto-check"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !dir.join("reg/certificates").exists(),
+        "nothing written on refusal"
+    );
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-05T00:00:00Z",
+            "--override",
+            "audit on site",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    let record = fs::read_to_string(dir.join(format!("reg/certificates/{id}.yaml"))).unwrap();
+    assert!(
+        record.contains("override_reason: audit on site") && record.contains("eligible: false"),
+        "{record}"
+    );
+}
+
+#[test]
+fn manual_checks_count_for_a_quarter_and_attention_says_what_to_do() {
+    let (_t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-30T12:00:00Z",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    // The manual check of 2026-03-01 (quarter lifetime) expires 2026-07-01: due within 30 days
+    // in June; the automated results (month) lapse after April; the certificate expires in 2027.
+    let r = ok(cert(
+        &dir,
+        &["attention", "--json", "--at", "2026-06-10T00:00:00Z"],
+    ));
+    let items: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"findings"), "{kinds:?}");
+    assert!(kinds.contains(&"manual-check-due"), "{kinds:?}");
+    assert!(items.iter().all(|i| i["id"] == id.as_str()));
+    let r = ok(cert(
+        &dir,
+        &["attention", "--json", "--at", "2027-02-15T00:00:00Z"],
+    ));
+    assert!(r.stdout.contains("\"expiring\""), "{}", r.stdout);
+    // Renewal: a successor with a link; refused while not eligible.
+    let refused = cert(&dir, &["renew", &id, "--at", "2027-02-15T00:00:00Z"]);
+    assert_eq!(refused.code, 1, "{}", refused.stdout);
+    // A manual check that is not manual is refused.
+    let r = cert(
+        &dir,
+        &[
+            "manual",
+            "record",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "ex-auto-check",
+            "pass",
+            "--evidence",
+            "x",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a manual testcase"), "{}", r.stderr);
+}
+
+#[test]
+fn renew_links_the_successor() {
+    let (_t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-30T12:00:00Z",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    let new = ok(cert(&dir, &["renew", &id, "--at", "2026-03-30T18:00:00Z"]))
+        .stdout
+        .trim()
+        .to_owned();
+    assert_eq!(new, "SCS-IAAS-2026-0002");
+    let record = fs::read_to_string(dir.join(format!("reg/certificates/{new}.yaml"))).unwrap();
+    assert!(record.contains(&format!("renews: {id}")), "{record}");
+}
