@@ -48,7 +48,7 @@ pub use change::Change;
 pub use error::Error;
 pub use lock::LockHolder;
 pub use path::{MAX_PATH_LEN, PathProblem, RegistryPath};
-pub use signing::{CommitIdentity, IdentityProblem, SignerRefusal};
+pub use signing::{CommitIdentity, IdentityProblem, SignerRefusal, allowed_in};
 
 use crate::sig::Fingerprint;
 use crate::trust::AllowedSigners;

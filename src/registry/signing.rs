@@ -141,7 +141,7 @@ impl fmt::Display for SignerRefusal {
         match self {
             SignerRefusal::UnknownKey => f.write_str("the key is not in the allowed signers"),
             SignerRefusal::NamespaceNotAllowed => {
-                f.write_str("the key is not allowed to sign in namespace \"git\"")
+                f.write_str("the key is not allowed to sign in this namespace")
             }
             SignerRefusal::NotYetValid { valid_after } => {
                 write!(f, "the key is valid only after {}", iso(valid_after))
@@ -191,12 +191,23 @@ pub(crate) fn committer_time(commit: &git2::Commit<'_>) -> Instant {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-/// Whether some line carries `key`, allows namespace `git` and is valid at `at`
-/// (`valid-after <= at <= valid-before`, as in ssh-keygen); otherwise the refusal of the first
-/// line with the key.
+/// Whether some line carries `key`, allows namespace `git` and is valid at `at`.
 fn allowed_at(
     allowed: &AllowedSigners,
     key: &ssh_key::PublicKey,
+    at: Instant,
+) -> Result<(), SignerRefusal> {
+    allowed_in(allowed, key, "git", at)
+}
+
+/// Whether some line of `allowed` (any principal) carries `key`, allows `namespace` and is valid
+/// at `at` (`valid-after <= at <= valid-before`, as in ssh-keygen); otherwise the refusal of
+/// the first line with the key. The forum's keys are judged this way: for commits (`git`),
+/// certificate records (`scs-certificate`) and manual checks.
+pub fn allowed_in(
+    allowed: &AllowedSigners,
+    key: &ssh_key::PublicKey,
+    namespace: &str,
     at: Instant,
 ) -> Result<(), SignerRefusal> {
     let mut refusal = None;
@@ -204,7 +215,7 @@ fn allowed_at(
         if entry.is_cert_authority() || entry.key().key_data() != key.key_data() {
             continue;
         }
-        let this = if entry.namespaces().is_some_and(|list| !allows(list, "git")) {
+        let this = if entry.namespaces().is_some_and(|list| !allows(list, namespace)) {
             SignerRefusal::NamespaceNotAllowed
         } else if let Some(valid_after) = entry.valid_after().filter(|&va| at < va) {
             SignerRefusal::NotYetValid { valid_after }
