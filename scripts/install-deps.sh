@@ -5,6 +5,8 @@ set -euo pipefail
 
 need=()
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+# tests/interop_openssl.rs judges our X.509 certificates and CRLs with the real openssl.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2

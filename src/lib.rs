@@ -13,6 +13,7 @@
 //! - [`verify`]: a report file checked against its signature and the trust in force;
 //! - [`verdict`]: target verdicts of a report against a scope spec;
 //! - [`registry`]: the forum's git store, every change one SSH-signed commit;
+//! - [`x509`]: the forum CA certificate, X.509 certificates per issued certificate, the CRL;
 //! - [`cli`]: plumbing shared by the binaries (output, exit codes, atomic writes).
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -35,4 +36,5 @@ pub mod time;
 pub mod trust;
 pub mod verdict;
 pub mod verify;
+pub mod x509;
 pub mod yaml;
