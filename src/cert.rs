@@ -4,6 +4,8 @@
 //! withdrawal — is appended to `certificates/<ID>.events.jsonl`. Status at an instant is
 //! derived from both, never stored.
 
+pub mod check;
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -414,3 +414,203 @@ fn renew_links_the_successor() {
     let record = fs::read_to_string(dir.join(format!("reg/certificates/{new}.yaml"))).unwrap();
     assert!(record.contains(&format!("renews: {id}")), "{record}");
 }
+
+fn openssl(dir: &Path, args: &[&str]) -> Option<(bool, String)> {
+    let tool = tools::require("openssl")?;
+    let out = Command::new(tool)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    Some((
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    ))
+}
+
+/// The CRL follows the lifecycle under the real openssl, and a bare clone verifies a
+/// certificate with `scs-cert verify`.
+#[test]
+fn crl_follows_the_lifecycle_under_openssl_and_a_clone_verifies() {
+    let (_t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-30T12:00:00Z",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    let reg = dir.join("reg");
+    let pem = format!("certificates/{id}.pem");
+    let check = |expect_ok: bool, expect: &str| {
+        let Some((success, text)) = openssl(
+            &reg,
+            &[
+                "verify",
+                "-crl_check",
+                "-CAfile",
+                "keys/forum-ca.pem",
+                "-CRLfile",
+                "crl.pem",
+                &pem,
+            ],
+        ) else {
+            return;
+        };
+        assert_eq!(success, expect_ok, "{text}");
+        assert!(text.contains(expect), "{text}");
+    };
+    let Some((_, text)) = openssl(
+        &reg,
+        &["x509", "-in", &pem, "-noout", "-text", "-nameopt", "utf8"],
+    ) else {
+        return;
+    };
+    assert!(
+        text.contains("Wolke Ä") && text.contains("Müller & Söhne GmbH"),
+        "{text}"
+    );
+    let Some((crl_ok, crl_text)) = openssl(
+        &reg,
+        &[
+            "crl",
+            "-in",
+            "crl.pem",
+            "-CAfile",
+            "keys/forum-ca.pem",
+            "-noout",
+            "-verify",
+        ],
+    ) else {
+        return;
+    };
+    assert!(crl_ok && crl_text.contains("verify OK"), "{crl_text}");
+    check(true, "OK");
+    ok(cert(
+        &dir,
+        &[
+            "suspend",
+            &id,
+            "--reason",
+            "finding",
+            "--at",
+            "2026-04-01T00:00:00Z",
+        ],
+    ));
+    check(false, "certificate revoked");
+    let text = openssl(&reg, &["crl", "-in", "crl.pem", "-noout", "-text"])
+        .unwrap()
+        .1;
+    assert!(text.contains("Certificate Hold"), "{text}");
+    ok(cert(
+        &dir,
+        &[
+            "reinstate",
+            &id,
+            "--reason",
+            "fixed",
+            "--at",
+            "2026-04-02T00:00:00Z",
+        ],
+    ));
+    check(true, "OK");
+    let r = ok(cert(
+        &dir,
+        &["verify", &id, "--json", "--at", "2026-04-03T00:00:00Z"],
+    ));
+    assert!(r.stdout.contains("\"valid\":true"), "{}", r.stdout);
+    ok(cert(
+        &dir,
+        &[
+            "withdraw",
+            &id,
+            "--reason",
+            "closed",
+            "--code",
+            "privilege-withdrawn",
+            "--at",
+            "2026-04-05T00:00:00Z",
+        ],
+    ));
+    check(false, "certificate revoked");
+    let text = openssl(&reg, &["crl", "-in", "crl.pem", "-noout", "-text"])
+        .unwrap()
+        .1;
+    assert!(text.contains("Privilege Withdrawn"), "{text}");
+    ok(cert(&dir, &["crl", "--next-update", "30d"]));
+    let text = openssl(&reg, &["crl", "-in", "crl.pem", "-noout", "-text"])
+        .unwrap()
+        .1;
+    assert!(
+        text.contains("Privilege Withdrawn"),
+        "withdrawn stays listed: {text}"
+    );
+
+    // A bare clone (no archive, no forum key) verifies from files.
+    let Some(git) = tools::require("git") else {
+        return;
+    };
+    let clone = dir.join("clone");
+    let out = Command::new(git)
+        .args(["clone", "-q"])
+        .arg(&reg)
+        .arg(&clone)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let r = run(
+        CERT,
+        &clone,
+        &[
+            "verify",
+            &format!("certificates/{id}.yaml"),
+            "--keys",
+            "keys/allowed_signers",
+            "--crl",
+            "crl.pem",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("\"status\":\"withdrawn\""),
+        "{}",
+        r.stdout
+    );
+    // A forged record (one byte changed) is caught.
+    let record = clone.join(format!("certificates/{id}.yaml"));
+    let text = fs::read_to_string(&record)
+        .unwrap()
+        .replace("Wolke", "Walke");
+    fs::write(&record, text).unwrap();
+    let r = run(
+        CERT,
+        &clone,
+        &[
+            "verify",
+            &format!("certificates/{id}.yaml"),
+            "--keys",
+            "keys/allowed_signers",
+            "--crl",
+            "crl.pem",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("\"status\":\"forged\""), "{}", r.stdout);
+    // Unknown ids are a definite no.
+    assert_eq!(cert(&dir, &["verify", "SCS-IAAS-2026-0099"]).code, 1);
+}

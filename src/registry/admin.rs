@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::registry::forum::ForumConfig;
-use crate::registry::state::{FORUM_ALLOWED_SIGNERS, FORUM_TOML, State};
+use crate::registry::state::{CRL, FORUM_ALLOWED_SIGNERS, FORUM_CA, FORUM_TOML, State};
 use crate::registry::subjects::{BoundKey, RecordError, SubjectRecord};
 use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
 use crate::sig::{Fingerprint, SigningKey};
@@ -77,10 +77,20 @@ pub enum AdminError {
     /// forum.toml could not be written.
     #[error(transparent)]
     Forum(#[from] crate::registry::forum::ConfigError),
+    /// The X.509 CA or CRL could not be made.
+    #[error(transparent)]
+    X509(#[from] crate::x509::Error),
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
 }
+
+/// How long the forum's CA certificate is valid: certificates must lie inside it.
+pub const CA_VALIDITY_DAYS: i64 = 20 * 366;
+/// How far back the CA certificate's validity reaches.
+pub const CA_BACKDATE_DAYS: i64 = 10 * 366;
+/// How long a CRL is valid unless `scs-cert crl --next-update` says otherwise.
+pub const CRL_VALIDITY_DAYS: i64 = 7;
 
 /// The forum signer a key belongs to, as the commit identity at `time`.
 ///
@@ -104,12 +114,16 @@ pub fn identity(
     Ok(CommitIdentity::new(&signer.name, &signer.email, time)?)
 }
 
-/// The line of `keys/allowed_signers` for a forum signer: may sign commits and certificate
-/// records.
-pub fn forum_allowed_signers_line(email: &str, key: &SigningKey, since: Instant) -> String {
+/// The line of `keys/allowed_signers` for a forum signer: may sign commits, certificate
+/// records and manual checks. A signer added later gets `valid-after` (`since`); the founding
+/// signer (`since` = `None`) has no start, so decisions about the past (imported archives) can
+/// be recorded.
+pub fn forum_allowed_signers_line(email: &str, key: &SigningKey, since: Option<Instant>) -> String {
+    let after = since
+        .map(|t| format!(",valid-after=\"{}\"", t.format("%Y%m%d%H%M%SZ")))
+        .unwrap_or_default();
     format!(
-        "{email} namespaces=\"git,scs-certificate,scs-manual-check\",valid-after=\"{}\" {}\n",
-        since.format("%Y%m%d%H%M%SZ"),
+        "{email} namespaces=\"git,scs-certificate,scs-manual-check\"{after} {}\n",
         key.public_line()
     )
 }
@@ -138,12 +152,22 @@ pub fn init(
         change.write(FORUM_TOML, forum.to_toml()?.as_bytes())?;
         let allowed = format!(
             "# Forum signing keys: registry commits (git) and certificate records.\n{}",
-            forum_allowed_signers_line(&signer.email, key, now)
+            forum_allowed_signers_line(&signer.email, key, None)
         );
         change.write(FORUM_ALLOWED_SIGNERS, allowed.as_bytes())?;
         for (slug, text) in scopes {
             change.write(&format!("scopes/{slug}.yaml"), text.as_bytes())?;
         }
+        // The forum's CA signs with the forum key itself (its Ed25519 seed): no second secret.
+        // Valid from ten years back, so certificates for past decisions (imported archives,
+        // `issue --at` in the past) lie inside it, as X.509 path validation requires.
+        let from = now - chrono::Duration::days(CA_BACKDATE_DAYS);
+        let until = now + chrono::Duration::days(CA_VALIDITY_DAYS);
+        let ca = crate::x509::ca_certificate(key, &forum.forum.name, from, until)?;
+        let crl_until = now + chrono::Duration::days(CRL_VALIDITY_DAYS);
+        let crl = crate::x509::crl(key, &ca, 1, now, crl_until, &[])?;
+        change.write(FORUM_CA, ca.as_bytes())?;
+        change.write(CRL, crl.as_bytes())?;
         change.commit(
             &format!("init registry of {}", forum.forum.name),
             key,

@@ -100,6 +100,9 @@ pub enum CertError {
     /// The git store failed.
     #[error(transparent)]
     Store(#[from] crate::registry::Error),
+    /// An X.509 certificate or CRL could not be made.
+    #[error(transparent)]
+    X509(#[from] crate::x509::Error),
 }
 
 /// Every certificate in the registry at its last commit, by id.
@@ -293,9 +296,26 @@ pub fn issue(
     };
     let bytes = record.to_yaml();
     let signature = sig::sign(key, &Namespace::certificate(), bytes.as_bytes())?;
+    let ca = forum_ca(registry)?;
+    let pem = crate::x509::end_entity_certificate(
+        key,
+        &ca,
+        &crate::x509::EndEntity {
+            id: id.as_str(),
+            subject_name: &record.subject_name,
+            holder: &record.holder,
+            scope_uuid: &record.scope.uuid,
+            scope_name: &record.scope.name,
+            version: &record.version,
+            status_url: &record.status_url,
+            not_before: record.issued_at(),
+            not_after: record.valid_until_at(),
+        },
+    )?;
     let mut change = registry.begin()?;
     change.write(&id.record_path(), bytes.as_bytes())?;
     change.write(&id.signature_path(), signature.to_armored().as_bytes())?;
+    change.write(&id.pem_path(), pem.as_bytes())?;
     let verb = if request.renews.is_some() {
         "renew"
     } else {
@@ -348,8 +368,127 @@ pub fn record_event(
         });
     }
     let identity = admin::identity(&state.forum, key, now)?;
+    // The CRL tells the state at its thisUpdate: an event dated later is not in it yet.
+    let at = now;
+    let mut after = held.clone();
+    if let Some(h) = after.get_mut(id) {
+        h.events.push(event.clone());
+    }
+    let crl = build_crl(
+        registry,
+        &after,
+        key,
+        at,
+        TimeDelta::days(admin::CRL_VALIDITY_DAYS),
+    )?;
     let mut change = registry.begin()?;
     change.append(&id.events_path(), event.to_line().as_bytes())?;
+    change.write(state::CRL, crl.as_bytes())?;
     let commit = change.commit(&format!("{action} {id}"), key, &identity)?;
     Ok(commit)
+}
+
+/// The forum's CA certificate.
+///
+/// # Errors
+///
+/// When the registry has none.
+pub fn forum_ca(registry: &Registry) -> Result<String, CertError> {
+    let bytes = registry
+        .read(state::FORUM_CA)?
+        .ok_or(state::StateError::Missing {
+            path: state::FORUM_CA,
+        })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// What the CRL lists for a certificate at `at`: withdrawn ones as revoked with their reason,
+/// suspended ones on hold; reinstated ones are simply absent (RFC 5280 §5.3.1, removeFromCRL
+/// is expressed by leaving the list).
+pub fn revocations(
+    held: &BTreeMap<CertificateId, Held>,
+    at: Instant,
+) -> Vec<(String, crate::x509::RevocationState)> {
+    use crate::x509::{CrlReason, RevocationState};
+    held.iter()
+        .filter_map(|(id, h)| {
+            let state = match h.status_at(at) {
+                Status::Withdrawn { since, code, .. } => RevocationState::Withdrawn {
+                    reason: match code {
+                        cert::WithdrawalCode::AffiliationChanged => CrlReason::AffiliationChanged,
+                        cert::WithdrawalCode::Superseded => CrlReason::Superseded,
+                        cert::WithdrawalCode::CessationOfOperation => {
+                            CrlReason::CessationOfOperation
+                        }
+                        cert::WithdrawalCode::PrivilegeWithdrawn => CrlReason::PrivilegeWithdrawn,
+                        _ => CrlReason::Unspecified,
+                    },
+                    since,
+                },
+                Status::Suspended { since, .. } => RevocationState::Suspended { since },
+                _ => return None,
+            };
+            Some((id.to_string(), state))
+        })
+        .collect()
+}
+
+/// A new CRL for the certificates `held` at `at`, numbered one past the current one.
+fn build_crl(
+    registry: &Registry,
+    held: &BTreeMap<CertificateId, Held>,
+    key: &SigningKey,
+    at: Instant,
+    valid_for: TimeDelta,
+) -> Result<String, CertError> {
+    let ca = forum_ca(registry)?;
+    let number = match registry.read(state::CRL)? {
+        Some(old) => {
+            crate::x509::parse_crl(&ca, &String::from_utf8_lossy(&old))
+                .map(|c| c.number())
+                .unwrap_or(0)
+                + 1
+        }
+        None => 1,
+    };
+    let list = revocations(held, at);
+    let revoked: Vec<(&str, crate::x509::RevocationState)> = list
+        .iter()
+        .map(|(id, s)| (id.as_str(), s.clone()))
+        .collect();
+    Ok(crate::x509::crl(
+        key,
+        &ca,
+        number,
+        at,
+        at + valid_for,
+        &revoked,
+    )?)
+}
+
+/// Re-issues `crl.pem` at `now`, valid for `valid_for`, in one commit.
+///
+/// # Errors
+///
+/// Store and X.509 errors.
+pub fn reissue_crl(
+    registry: &Registry,
+    state: &State,
+    key: &SigningKey,
+    now: Instant,
+    valid_for: TimeDelta,
+) -> Result<(u64, CommitId), CertError> {
+    let held = load(registry)?;
+    let crl = build_crl(registry, &held, key, now, valid_for)?;
+    let ca = forum_ca(registry)?;
+    let number = crate::x509::parse_crl(&ca, &crl)?.number();
+    let identity = admin::identity(&state.forum, key, now)?;
+    let mut change = registry.begin()?;
+    change.write(state::CRL, crl.as_bytes())?;
+    let commit = change.commit(
+        &format!("re-issue the CRL (number {number})"),
+        key,
+        &identity,
+    )?;
+    Ok((number, commit))
 }

@@ -215,7 +215,10 @@ pub fn allowed_in(
         if entry.is_cert_authority() || entry.key().key_data() != key.key_data() {
             continue;
         }
-        let this = if entry.namespaces().is_some_and(|list| !allows(list, namespace)) {
+        let this = if entry
+            .namespaces()
+            .is_some_and(|list| !allows(list, namespace))
+        {
             SignerRefusal::NamespaceNotAllowed
         } else if let Some(valid_after) = entry.valid_after().filter(|&va| at < va) {
             SignerRefusal::NotYetValid { valid_after }

@@ -75,6 +75,11 @@ pub(crate) enum Command {
     Certificates(CertificatesArgs),
     /// What needs the secretary: findings on active certificates, expiries, manual checks due.
     Attention(AttentionArgs),
+    /// Re-issue the certificate revocation list (crl.pem).
+    Crl(CrlArgs),
+    /// Verify a certificate: record signature, X.509 chain, CRL status, registry history.
+    #[command(after_help = EXIT_CODES)]
+    Verify(VerifyArgs),
     /// Record results of manual checks (forum-signed).
     #[command(subcommand)]
     Manual(ManualCommand),
@@ -413,4 +418,33 @@ pub(crate) struct ManualRecordArgs {
     /// as declared).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) recorded_at: Option<InstantArg>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct CrlArgs {
+    /// How long the new CRL is valid (nextUpdate - thisUpdate), e.g. 7d.
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    pub(crate) next_update: String,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct VerifyArgs {
+    /// A certificate id (with a registry) or a record file (certificates/<ID>.yaml, with its
+    /// .yaml.sig and .pem beside it).
+    pub(crate) certificate: String,
+    /// Without a registry: the forum's keys (keys/allowed_signers).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) keys: Option<PathBuf>,
+    /// Without a registry: the CRL (crl.pem).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) crl: Option<PathBuf>,
+    /// Without a registry: the forum's CA certificate (default: forum-ca.pem beside --keys).
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) ca: Option<PathBuf>,
+    /// Judge at this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// The result as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

@@ -11,6 +11,7 @@ pub(crate) mod registry;
 pub(crate) mod scope;
 pub(crate) mod status;
 pub(crate) mod subject;
+pub(crate) mod verify;
 
 use std::path::PathBuf;
 

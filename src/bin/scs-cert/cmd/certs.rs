@@ -10,7 +10,7 @@ use scs_cert::registry::certs::{self, CertError, Request};
 use scs_cert::subject::Subject;
 use scs_cert::time::format_instant;
 
-use crate::cli::{CertificatesArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs};
+use crate::cli::{CertificatesArgs, CrlArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs};
 use crate::cmd::Ctx;
 
 pub(crate) fn issue(ctx: &Ctx, args: IssueArgs) -> anyhow::Result<Outcome> {
@@ -170,5 +170,18 @@ pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome>
             ))?;
         }
     }
+    Ok(Outcome::Success)
+}
+
+pub(crate) fn crl(ctx: &Ctx, args: CrlArgs) -> anyhow::Result<Outcome> {
+    let valid_for = scs_cert::time::parse_duration(&args.next_update)
+        .filter(|d| *d > chrono::Duration::zero())
+        .ok_or_else(|| anyhow!("not a positive duration: {:?} (e.g. 7d)", args.next_update))?;
+    let (registry, state) = ctx.open_state()?;
+    let key = ctx.signing_key(&registry)?;
+    let (number, commit) = certs::reissue_crl(&registry, &state, &key, ctx.now(), valid_for)?;
+    ctx.printer.info(&format!(
+        "crl.pem re-issued: CRL number {number} (commit {commit})"
+    ));
     Ok(Outcome::Success)
 }
