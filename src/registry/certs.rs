@@ -454,7 +454,7 @@ fn build_crl(
     let list = revocations(held, at);
     let revoked: Vec<(&str, crate::x509::RevocationState)> = list
         .iter()
-        .map(|(id, s)| (id.as_str(), s.clone()))
+        .map(|(id, s)| (id.as_str(), *s))
         .collect();
     Ok(crate::x509::crl(
         key,
