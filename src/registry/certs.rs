@@ -452,10 +452,8 @@ fn build_crl(
         None => 1,
     };
     let list = revocations(held, at);
-    let revoked: Vec<(&str, crate::x509::RevocationState)> = list
-        .iter()
-        .map(|(id, s)| (id.as_str(), *s))
-        .collect();
+    let revoked: Vec<(&str, crate::x509::RevocationState)> =
+        list.iter().map(|(id, s)| (id.as_str(), *s)).collect();
     Ok(crate::x509::crl(
         key,
         &ca,

@@ -11,7 +11,7 @@ use scs_cert::cli::{self, Outcome};
 use scs_cert::registry::ingest::{self, FileOutcome, Receipt, Submission};
 use scs_cert::registry::state::{self, State};
 use scs_cert::registry::subjects::{self, BoundKey, SubjectRecord};
-use scs_cert::registry::{Registry, admin};
+use scs_cert::registry::{Registry, admin, certs};
 use scs_cert::sig::{self, Namespace, SigningKey};
 use scs_cert::spec::Spec;
 use scs_cert::time::{Instant, format_instant};
@@ -289,12 +289,85 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             },
         )?;
     }
+
+    // 7. Certificates.
+    say("\n7. scs-cert issue SUBJECT --scope scs-compatible-iaas\n")?;
+    let state = State::load(&registry)?;
+    let mut issued = None;
+    for s in ["demo-cloud-a", "demo-cloud-b"] {
+        let subject = s.parse()?;
+        let request = certs::Request {
+            subject: &subject,
+            scope: "scs-compatible-iaas",
+            version: None,
+            holder: None,
+            override_reason: None,
+            renews: None,
+            at: now,
+        };
+        match certs::issue(&registry, &state, &request, &forum_key, now) {
+            Ok((id, _)) => {
+                say(&format!(
+                    "   {s}: issued {id}, valid until {}",
+                    format_instant(scs_cert::cert::one_year_after(now))
+                ))?;
+                issued = Some(id);
+            }
+            Err(certs::CertError::NotEligible { .. }) => say(&format!(
+                "   {s}: refused (not eligible; the reasons are those of step 6)"
+            ))?,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(id) = issued {
+        say(&format!(
+            "   openssl verify -crl_check {}: {}",
+            id.pem_path(),
+            openssl_verify(&registry_dir, &id.pem_path())
+        ))?;
+        say(&format!("\n8. scs-cert verify {id}\n"))?;
+        cmd::verify::run(
+            &show_ctx,
+            crate::cli::VerifyArgs {
+                certificate: id.to_string(),
+                keys: None,
+                crl: None,
+                ca: None,
+                at: Some(at_arg(now)?),
+                json: false,
+            },
+        )?;
+    }
     say(&format!(
         "\n   git log: {} signed commits; the registry is in {}",
         commit_count(&registry)?,
         registry_dir.display()
     ))?;
     Ok(Outcome::Success)
+}
+
+/// What the real openssl says of a certificate against the forum CA and the CRL.
+fn openssl_verify(dir: &Path, pem: &str) -> String {
+    let out = Command::new("openssl")
+        .args([
+            "verify",
+            "-crl_check",
+            "-CAfile",
+            "keys/forum-ca.pem",
+            "-CRLfile",
+            "crl.pem",
+            pem,
+        ])
+        .current_dir(dir)
+        .output();
+    match out {
+        Ok(o) => format!(
+            "{} (exit {})",
+            String::from_utf8_lossy(&o.stdout).trim(),
+            o.status.code().unwrap_or(-1)
+        ),
+        Err(_) => "not run (openssl is not installed)".into(),
+    }
 }
 
 fn init_args(dir: &Path) -> InitArgs {
