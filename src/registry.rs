@@ -19,6 +19,7 @@
 //! passed in, and trees are built from the exact bytes, without filters.)
 
 pub mod admin;
+pub mod audit;
 pub mod certs;
 mod change;
 mod error;

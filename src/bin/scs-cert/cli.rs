@@ -299,9 +299,19 @@ pub(crate) struct EligibleArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum RegistryCommand {
-    /// Replay the whole history: signatures, append-only ledgers, archive digests.
+    /// Replay the whole history: commit signatures, append-only ledgers and certificate
+    /// records, ledger consistency, and the archived bodies (digest, signature, content).
+    /// Names the first commit where anything is wrong.
     #[command(after_help = EXIT_CODES)]
-    Verify,
+    Verify {
+        /// One JSON object per finding on stdout, then a summary object.
+        #[arg(long)]
+        json: bool,
+        /// Treat a missing archive folder as a finding (a plain clone has none; by default
+        /// the archive is then reported as not checked).
+        #[arg(long)]
+        require_archive: bool,
+    },
     /// Discard a change a crash left unfinished (back to the last commit).
     Recover,
 }
