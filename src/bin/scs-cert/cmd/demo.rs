@@ -338,6 +338,14 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             },
         )?;
     }
+    say("\n9. scs-cert registry verify\n")?;
+    cmd::registry::run(
+        &show_ctx,
+        crate::cli::RegistryCommand::Verify {
+            json: false,
+            require_archive: true,
+        },
+    )?;
     say(&format!(
         "\n   git log: {} signed commits; the registry is in {}",
         commit_count(&registry)?,

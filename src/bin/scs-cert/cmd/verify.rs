@@ -67,7 +67,7 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
                         false,
                         "forged",
                         &format!(
-                            "{}: forged: the record differs from the one in the registry",
+                            "{}: not verified: the registry history does not verify (run scs-cert registry verify)",
                             args.certificate
                         ),
                     )?;
@@ -205,6 +205,13 @@ fn gather(
         bail!("the registry's keys/allowed_signers is empty");
     }
     let status = h.status_at(at).code().to_owned();
+    // The record must be in a history that verifies (signed commits, append-only files).
+    let audit = scs_cert::registry::audit::verify_history(&registry, &Default::default())?;
+    let in_history = audit.is_clean();
+    if let Some(first) = audit.first() {
+        ctx.printer
+            .warn(&format!("the registry history does not verify: {first}"));
+    }
     Ok(Some(Gathered {
         record: h.bytes.clone(),
         signature,
@@ -212,6 +219,6 @@ fn gather(
         keys,
         ca: read(state::FORUM_CA)?,
         crl: read(state::CRL)?,
-        registry_status: Some((true, status)),
+        registry_status: Some((in_history, status)),
     }))
 }
