@@ -177,3 +177,57 @@ fn sigstore_without_trust_cannot_be_checked() {
     assert_eq!(code, 2, "{rec}");
     assert_eq!(rec["problem"]["code"], "could-not-check");
 }
+
+/// The same command with a registry's trust: its subjects and its Sigstore trusted root.
+#[test]
+fn a_registry_binds_sigstore_signers_too() {
+    let cert = env!("CARGO_BIN_EXE_scs-cert");
+    let (tmp, fixture) = setup(REPORT);
+    let dir = tmp.path();
+    let run = |args: &[&str]| {
+        let out = Command::new(cert)
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    fs::write(dir.join("key.pem"), &fixture.key_pem).unwrap();
+    run(&["init", "reg"]);
+    run(&["--registry", "reg", "trusted-root", "root.json"]);
+    run(&["--registry", "reg", "subject", "add", "op-ci"]);
+    run(&[
+        "--registry",
+        "reg",
+        "subject",
+        "sigstore",
+        "op-ci",
+        "--public-key",
+        "key.pem",
+        "--at",
+        "2025-06-01",
+    ]);
+    run(&[
+        "--registry",
+        "reg",
+        "subject",
+        "add",
+        "example-cloud-a",
+        "--delegate",
+        "op-ci",
+    ]);
+    let (code, rec) = verify(dir, &["--registry", "reg", "report.yaml"]);
+    assert_eq!(code, 0, "{rec}");
+    assert_eq!(
+        rec["documents"][0]["signer"]
+            .as_str()
+            .map(|s| s.starts_with("op-ci (key SHA256:")),
+        Some(true),
+        "{rec}"
+    );
+}

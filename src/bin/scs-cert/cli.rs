@@ -75,6 +75,9 @@ pub(crate) enum Command {
     Certificates(CertificatesArgs),
     /// What needs the secretary: findings on active certificates, expiries, manual checks due.
     Attention(AttentionArgs),
+    /// Set the Sigstore trusted root (trusted_root.json) reports signed with Sigstore are
+    /// verified against.
+    TrustedRoot(TrustedRootArgs),
     /// Re-issue the certificate revocation list (crl.pem).
     Crl(CrlArgs),
     /// Verify a certificate: record signature, X.509 chain, CRL status, registry history.
@@ -161,6 +164,27 @@ pub(crate) enum SubjectCommand {
     /// Print the subjects' keys as an OpenSSH allowed_signers file (for ssh-keygen or
     /// `scs-report verify --allowed-signers`).
     AllowedSigners,
+    /// Bind a Sigstore signer to a subject: a keyless CI identity or a managed key.
+    Sigstore(SigstoreBindArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+#[command(group = clap::ArgGroup::new("signer").required(true).args(["identity", "public_key"]))]
+pub(crate) struct SigstoreBindArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// The OIDC issuer of the identity, e.g. https://token.actions.githubusercontent.com.
+    #[arg(long, requires = "identity")]
+    pub(crate) issuer: Option<String>,
+    /// The exact certificate identity (SAN), e.g. a workflow URI.
+    #[arg(long, requires = "issuer")]
+    pub(crate) identity: Option<String>,
+    /// A managed public key (PEM file) instead of an identity.
+    #[arg(long, value_name = "PEM", value_hint = ValueHint::FilePath)]
+    pub(crate) public_key: Option<PathBuf>,
+    /// Bound from this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -457,4 +481,11 @@ pub(crate) struct VerifyArgs {
     /// The result as one JSON object on stdout.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct TrustedRootArgs {
+    /// The trusted_root.json file (Sigstore's format).
+    #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) file: PathBuf,
 }

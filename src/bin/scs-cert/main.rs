@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Attention(a) => cmd::attention::run(&ctx, a),
         cli::Command::Manual(c) => cmd::manual::run(&ctx, c),
         cli::Command::Crl(a) => cmd::certs::crl(&ctx, a),
+        cli::Command::TrustedRoot(a) => cmd::subject::trusted_root(&ctx, a),
         cli::Command::Verify(a) => cmd::verify::run(&ctx, a),
         cli::Command::Registry(c) => cmd::registry::run(&ctx, c),
         cli::Command::Demo(a) => cmd::demo::run(&ctx, a),

@@ -143,10 +143,77 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 format_instant(at)
             ));
         }
+        SubjectCommand::Sigstore(a) => {
+            let subject: Subject = a.subject.parse()?;
+            let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
+                admin::AdminError::UnknownSubject {
+                    subject: a.subject.clone(),
+                }
+            })?;
+            let public_key = a
+                .public_key
+                .as_deref()
+                .map(|p| {
+                    std::fs::read_to_string(p)
+                        .with_context(|| format!("while reading {}", p.display()))
+                })
+                .transpose()?;
+            if let Some(pem) = &public_key
+                && !pem.contains("-----BEGIN PUBLIC KEY-----")
+            {
+                anyhow::bail!(
+                    "{} is not a PEM public key",
+                    a.public_key.unwrap_or_default().display()
+                );
+            }
+            let at = a.at.map_or(now, |t| t.instant());
+            record.sigstore.push(subjects::SigstoreBinding {
+                issuer: a.issuer,
+                identity: a.identity,
+                public_key,
+                added: format_instant(at),
+                retired: None,
+            });
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("bind a Sigstore signer to {subject}"),
+                &key,
+                now,
+            )?;
+            ctx.printer.info(&format!(
+                "bound the Sigstore signer to {subject} (commit {commit})"
+            ));
+        }
         SubjectCommand::AllowedSigners => {
             let text = subjects::allowed_signers(&state.subject_records())?;
             ctx.printer.result(text.trim_end())?;
         }
     }
+    Ok(Outcome::Success)
+}
+
+/// `scs-cert trusted-root FILE`: the registry's Sigstore trusted root.
+pub(crate) fn trusted_root(
+    ctx: &Ctx,
+    args: crate::cli::TrustedRootArgs,
+) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    let bytes = cli::read_input(&args.file, 4 * 1024 * 1024)?;
+    #[cfg(feature = "sigstore")]
+    scs_cert::sigstore::TrustedRoot::from_json(&bytes)
+        .with_context(|| format!("{} is not a Sigstore trusted root", args.file.display()))?;
+    let key = ctx.signing_key(&registry)?;
+    let now = ctx.now();
+    let identity = admin::identity(&state.forum, &key, now)?;
+    let mut change = registry.begin()?;
+    change.write(scs_cert::registry::state::SIGSTORE_TRUSTED_ROOT, &bytes)?;
+    let commit = change.commit("set the Sigstore trusted root", &key, &identity)?;
+    ctx.printer.info(&format!(
+        "{} is the registry's Sigstore trusted root (commit {commit})",
+        scs_cert::registry::state::SIGSTORE_TRUSTED_ROOT
+    ));
     Ok(Outcome::Success)
 }
