@@ -2,14 +2,20 @@
 # runs every check CI runs.
 .PHONY: demo test deps bench fuzz
 
+# A failing `cargo test` must fail the pipe into tee.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+
 demo:
 	cargo run --release --locked --quiet --bin scs-cert -- demo
 
 test: deps
 	cargo fmt --all --check
 	cargo clippy --all-targets --locked -- -D warnings
+	cargo clippy --all-targets --locked --no-default-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked --quiet
-	cargo test --locked
+	cargo test --locked --lib --bins --tests 2>&1 | tee target/test.log
+	@./scripts/test-summary.sh target/test.log
 
 deps:
 	./scripts/install-deps.sh
