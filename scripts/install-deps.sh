@@ -7,6 +7,9 @@ need=()
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 # tests/interop_openssl.rs judges our X.509 certificates and CRLs with the real openssl.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# The Urkunde's PDF tests (tests/interop_pdf.rs): pdfinfo, pdftotext, pdftoppm; zbarimg.
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2
@@ -18,3 +21,7 @@ fi
 
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+
+# The pinned typst CLI the Urkunde is made for (scs_cert::render::TYPST_VERSION). No distribution
+# packages it; cargo builds it in about 10 minutes on 2 cores, once per machine.
+typst --version 2>/dev/null | grep -q '^typst 0.15.1' || cargo install typst-cli --locked --version 0.15.1

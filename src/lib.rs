@@ -14,6 +14,7 @@
 //! - [`verdict`]: target verdicts of a report against a scope spec;
 //! - [`registry`]: the forum's git store, every change one SSH-signed commit;
 //! - [`x509`]: the forum CA certificate, X.509 certificates per issued certificate, the CRL;
+//! - [`render`]: the Urkunde, a one-page PDF/A-2b certificate made by the typst CLI;
 //! - [`cli`]: plumbing shared by the binaries (output, exit codes, atomic writes).
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -25,6 +26,7 @@ pub mod demo;
 pub mod eval;
 pub mod parallel;
 pub mod registry;
+pub mod render;
 pub mod report;
 pub mod seed;
 pub mod sig;
