@@ -614,3 +614,70 @@ fn crl_follows_the_lifecycle_under_openssl_and_a_clone_verifies() {
     // Unknown ids are a definite no.
     assert_eq!(cert(&dir, &["verify", "SCS-IAAS-2026-0099"]).code, 1);
 }
+
+/// `scs-cert render`: one PDF per certificate, judged by pdfinfo and zbarimg, reproducible.
+#[test]
+fn render_makes_one_reproducible_page_whose_qr_leads_to_the_status_page() {
+    let (_t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-30T12:00:00Z",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    let (Some(_), Some(pdfinfo), Some(pdftoppm), Some(zbarimg)) = (
+        tools::require("typst"),
+        tools::require("pdfinfo"),
+        tools::require("pdftoppm"),
+        tools::require("zbarimg"),
+    ) else {
+        return;
+    };
+    let r = ok(cert(&dir, &["render", &id, "-o", "out"]));
+    assert!(r.stdout.contains(&format!("out/{id}.pdf")), "{}", r.stdout);
+    let pdf = dir.join(format!("out/{id}.pdf"));
+    let first = fs::read(&pdf).unwrap();
+    let info = Command::new(pdfinfo).arg(&pdf).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("Pages:           1"));
+    // Refuses to overwrite; --force renders the same bytes again.
+    assert_eq!(cert(&dir, &["render", &id, "-o", "out"]).code, 2);
+    ok(cert(&dir, &["render", &id, "-o", "out", "--force"]));
+    assert_eq!(fs::read(&pdf).unwrap(), first, "byte-identical renders");
+    let png = dir.join("page");
+    let out = Command::new(pdftoppm)
+        .args(["-r", "150", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let qr = Command::new(zbarimg)
+        .args(["-q", "--raw"])
+        .arg(dir.join("page.png"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&qr.stdout).trim(),
+        format!("https://registry.scs.community/certificates/{id}")
+    );
+    // A wrong typst is one clear line with the install command.
+    let r = cert(
+        &dir,
+        &["render", &id, "-o", "out2", "--typst", "/nonexistent/typst"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("cargo install typst-cli --locked --version 0.15.1"),
+        "{}",
+        r.stderr
+    );
+}

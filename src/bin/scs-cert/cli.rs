@@ -83,6 +83,8 @@ pub(crate) enum Command {
     /// Verify a certificate: record signature, X.509 chain, CRL status, registry history.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
+    /// Render certificates as Urkunde PDFs (PDF/A-2b, one page, reproducible) with typst.
+    Render(RenderArgs),
     /// Record results of manual checks (forum-signed).
     #[command(subcommand)]
     Manual(ManualCommand),
@@ -108,10 +110,7 @@ pub(crate) struct InitArgs {
     #[arg(long, default_value = "Forum SCS-Standards")]
     pub(crate) name: String,
     /// The legal name of the body behind it.
-    #[arg(
-        long,
-        default_value = "Open Source Business Alliance - Bundesverband für digitale Souveränität e.V."
-    )]
+    #[arg(long, default_value = "Open Source Business Alliance e.V.")]
     pub(crate) legal_name: String,
     /// Place of issue printed on certificates.
     #[arg(long, default_value = "Berlin")]
@@ -488,4 +487,29 @@ pub(crate) struct TrustedRootArgs {
     /// The trusted_root.json file (Sigstore's format).
     #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct RenderArgs {
+    /// Certificate ids to render.
+    #[arg(value_name = "ID", required_unless_present = "all")]
+    pub(crate) ids: Vec<String>,
+    /// Render every active certificate.
+    #[arg(long, conflicts_with = "ids")]
+    pub(crate) all: bool,
+    /// Output directory (default: the current one), or a .pdf file for a single certificate.
+    #[arg(short, long, value_name = "DIR|FILE", value_hint = ValueHint::AnyPath)]
+    pub(crate) output: Option<PathBuf>,
+    /// Language: de (default) or en.
+    #[arg(long, default_value = "de")]
+    pub(crate) lang: String,
+    /// The typst binary (default: $TYPST, else typst on PATH); must be the pinned version.
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub(crate) typst: Option<PathBuf>,
+    /// Replace existing PDFs.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Active status judged at this instant for --all (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
 }

@@ -8,6 +8,7 @@ pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod manual;
 pub(crate) mod registry;
+pub(crate) mod render;
 pub(crate) mod scope;
 pub(crate) mod status;
 pub(crate) mod subject;
@@ -85,6 +86,12 @@ impl Ctx {
                 })?,
         };
         cli::load_signing_key(&path, self.global.passphrase_file.as_deref())
+    }
+
+    /// Whether progress may be drawn: stderr is a terminal and output is not quieted.
+    pub(crate) fn printer_shows_progress(&self) -> bool {
+        use std::io::IsTerminal as _;
+        self.global.quiet == 0 && std::io::stderr().is_terminal()
     }
 
     /// The wall clock.

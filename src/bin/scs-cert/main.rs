@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         cli::Command::Certificates(a) => cmd::certs::list(&ctx, a),
         cli::Command::Attention(a) => cmd::attention::run(&ctx, a),
         cli::Command::Manual(c) => cmd::manual::run(&ctx, c),
+        cli::Command::Render(a) => cmd::render::run(&ctx, a),
         cli::Command::Crl(a) => cmd::certs::crl(&ctx, a),
         cli::Command::TrustedRoot(a) => cmd::subject::trusted_root(&ctx, a),
         cli::Command::Verify(a) => cmd::verify::run(&ctx, a),

@@ -52,6 +52,16 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     say(&format!("== scs-cert demo, in {}", dir.display()))?;
 
     // 1. The forum's registry.
+    let quiet_ctx = Ctx::new(
+        cli::Printer::new(2, cli::Color::Never),
+        GlobalArgs {
+            registry: Some(registry_dir.clone()),
+            key: None,
+            passphrase_file: None,
+            quiet: 2,
+            color: cli::Color::Never,
+        },
+    );
     let demo_ctx = Ctx::new(
         cli::Printer::new(2, cli::Color::Never),
         GlobalArgs {
@@ -319,6 +329,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             Err(e) => return Err(e.into()),
         }
     }
+    let issued_id = issued.clone();
     if let Some(id) = issued {
         say(&format!(
             "   openssl verify -crl_check {}: {}",
@@ -338,7 +349,30 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             },
         )?;
     }
-    say("\n9. scs-cert registry verify\n")?;
+    if let Some(id) = &issued_id {
+        say(&format!("\n9. scs-cert render {id} --lang de|en\n"))?;
+        for lang in ["de", "en"] {
+            let out = dir.join(format!("{id}.{lang}.pdf"));
+            let args = crate::cli::RenderArgs {
+                ids: vec![id.to_string()],
+                all: false,
+                output: Some(out.clone()),
+                lang: lang.into(),
+                typst: None,
+                force: false,
+                at: None,
+            };
+            match cmd::render::run(&quiet_ctx, args) {
+                Ok(_) => say(&format!(
+                    "   {}: the Urkunde (PDF/A-2b, one page, QR code to {})",
+                    out.display(),
+                    state.forum.status_url(id.as_str())
+                ))?,
+                Err(e) => say(&format!("   not rendered: {e:#}"))?,
+            }
+        }
+    }
+    say("\n10. scs-cert registry verify\n")?;
     cmd::registry::run(
         &show_ctx,
         crate::cli::RegistryCommand::Verify {
@@ -347,7 +381,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
         },
     )?;
     say(&format!(
-        "\n   git log: {} signed commits; the registry is in {}",
+        "\n   git log: {} signed commits; the registry is in {} (keep it: scs-cert demo --dir DIR)",
         commit_count(&registry)?,
         registry_dir.display()
     ))?;
@@ -384,8 +418,7 @@ fn init_args(dir: &Path) -> InitArgs {
         use_key: None,
         ask_passphrase: false,
         name: "Forum SCS-Standards".into(),
-        legal_name: "Open Source Business Alliance - Bundesverband für digitale Souveränität e.V."
-            .into(),
+        legal_name: "Open Source Business Alliance e.V.".into(),
         city: "Berlin".into(),
         status_base_url: "https://registry.scs.community/certificates/".into(),
         signer_name: "Demo Secretary".into(),
