@@ -343,7 +343,7 @@ pub fn retire_key(
 
 /// Imports the accounts, keys and delegations of a compliance-monitor bootstrap file: new
 /// subjects are created; existing ones gain keys they lack (bound from `at`), and take the
-/// file's group and delegates. One commit.
+/// file's group and delegates; keys are bound from `at`. One commit, made at `now`.
 ///
 /// # Errors
 ///
@@ -354,6 +354,7 @@ pub fn import_bootstrap(
     bootstrap: &Bootstrap,
     key: &SigningKey,
     at: Instant,
+    now: Instant,
 ) -> Result<(usize, usize, CommitId), AdminError> {
     let incoming = crate::registry::subjects::from_bootstrap(bootstrap, at);
     let mut all: std::collections::BTreeMap<Subject, SubjectRecord> = state.subjects.clone();
@@ -393,7 +394,8 @@ pub fn import_bootstrap(
     }
     let records: Vec<SubjectRecord> = all.values().cloned().collect();
     crate::registry::subjects::allowed_signers(&records)?;
-    let identity = identity(&state.forum, key, at)?;
+    // The commit is made now; `at` only dates the keys' binding.
+    let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;
     for s in &changed {
         if let Some(r) = all.get(s) {

@@ -95,7 +95,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             let key = ctx.signing_key(&registry)?;
             let at = a.keys_valid_from.map_or(now, |t| t.instant());
             let (created, updated, commit) =
-                admin::import_bootstrap(&registry, &state, &bootstrap, &key, at)?;
+                admin::import_bootstrap(&registry, &state, &bootstrap, &key, at, now)?;
             ctx.printer.info(&format!(
                 "imported {}: {created} new, {updated} updated subject(s) (commit {commit})",
                 a.file.display()
