@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
 use std::io::Write as _;
+use std::path::Path;
 
 use chrono::Duration;
 
@@ -259,21 +260,56 @@ pub fn decide(
     submissions: &[Submission],
     receipt: Receipt,
 ) -> Result<Vec<FileOutcome>, IngestError> {
-    let trust = Trust::AllowedSigners(subjects::trust(&state.subject_records())?);
-    let allowance = Duration::minutes(i64::from(state.forum.policy.max_future_minutes));
-    let mut outcomes = crate::parallel::map(submissions, crate::parallel::workers(), |s| {
-        decide_one(state, &trust, s, receipt, allowance)
-    });
-    // Run uuids: against the registry, then against earlier files of this batch.
+    let checker = Checker::new(state, receipt)?;
+    let mut outcomes = checker.check(submissions);
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for outcome in &mut outcomes {
+    settle_runs(&mut outcomes, known_runs, &mut seen);
+    Ok(outcomes)
+}
+
+/// What every file of an ingest is checked against: the trust built once from the subject
+/// records, and the policy's allowance for `checked_at` after receipt.
+struct Checker<'s> {
+    state: &'s State,
+    trust: Trust,
+    allowance: Duration,
+    receipt: Receipt,
+}
+
+impl<'s> Checker<'s> {
+    fn new(state: &'s State, receipt: Receipt) -> Result<Checker<'s>, IngestError> {
+        Ok(Checker {
+            state,
+            trust: Trust::AllowedSigners(subjects::trust(&state.subject_records())?),
+            allowance: Duration::minutes(i64::from(state.forum.policy.max_future_minutes)),
+            receipt,
+        })
+    }
+
+    /// Verifies the files in parallel; outcomes in order.
+    fn check(&self, submissions: &[Submission]) -> Vec<FileOutcome> {
+        crate::parallel::map(submissions, crate::parallel::workers(), |s| {
+            decide_one(self.state, &self.trust, s, self.receipt, self.allowance)
+        })
+    }
+}
+
+/// Run uuids: against the registry (`known`), then against earlier accepted files of this
+/// ingest (`seen`, which grows). A file whose every run is there with its digest is already
+/// present; one whose run is there with another digest is a duplicate.
+fn settle_runs(
+    outcomes: &mut [FileOutcome],
+    known: &BTreeMap<String, String>,
+    seen: &mut BTreeMap<String, String>,
+) {
+    for outcome in outcomes.iter_mut() {
         let FileOutcome::Ingested { sha256, lines } = outcome else {
             continue;
         };
         let mut all_present = true;
         let mut conflict = None;
         for line in lines.iter() {
-            match known_runs.get(&line.run).or_else(|| seen.get(&line.run)) {
+            match known.get(&line.run).or_else(|| seen.get(&line.run)) {
                 Some(d) if d == sha256 => {}
                 Some(_) => {
                     conflict = Some(Rejection::DuplicateRun {
@@ -297,7 +333,107 @@ pub fn decide(
             }
         }
     }
-    Ok(outcomes)
+}
+
+/// An ingest that takes its files batch by batch, so memory stays bounded whatever their
+/// number: each batch is verified, its accepted bodies go to the archive at once, and only
+/// their ledger lines (as text) are kept until the one commit of [`Ingest::commit`].
+///
+/// Holds the registry's write lock from [`Ingest::new`] until it is committed or dropped;
+/// dropping it commits nothing (archive objects already written stay as harmless orphans).
+#[derive(Debug)]
+pub struct Ingest<'r, 's> {
+    registry: &'r Registry,
+    change: crate::registry::Change<'r>,
+    checker: Checker<'s>,
+    known: BTreeMap<String, String>,
+    seen: BTreeMap<String, String>,
+    files: usize,
+    documents: usize,
+}
+
+impl fmt::Debug for Checker<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Checker")
+            .field("receipt", &self.receipt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r, 's> Ingest<'r, 's> {
+    /// Starts an ingest: takes the registry's lock and reads the run uuids it holds.
+    ///
+    /// # Errors
+    ///
+    /// Broken subject records, unreadable ledgers, store errors (such as the lock being held).
+    pub fn new(
+        registry: &'r Registry,
+        state: &'s State,
+        receipt: Receipt,
+    ) -> Result<Ingest<'r, 's>, IngestError> {
+        let checker = Checker::new(state, receipt)?;
+        let change = registry.begin()?;
+        let known = crate::registry::state::all_known_runs(registry)?;
+        Ok(Ingest {
+            registry,
+            change,
+            checker,
+            known,
+            seen: BTreeMap::new(),
+            files: 0,
+            documents: 0,
+        })
+    }
+
+    /// Decides a batch of files (as [`decide`], and against the earlier batches), writes the
+    /// accepted bodies to the archive and stages their ledger lines. Outcomes in order.
+    ///
+    /// # Errors
+    ///
+    /// Archive and store errors; the ingest should then be dropped.
+    pub fn add(&mut self, submissions: &[Submission]) -> Result<Vec<FileOutcome>, IngestError> {
+        let mut outcomes = self.checker.check(submissions);
+        settle_runs(&mut outcomes, &self.known, &mut self.seen);
+        store_objects(self.registry, submissions, &outcomes)?;
+        let mut by_path: BTreeMap<String, String> = BTreeMap::new();
+        for o in &outcomes {
+            let FileOutcome::Ingested { lines, .. } = o else {
+                continue;
+            };
+            self.files += 1;
+            for line in lines {
+                self.documents += 1;
+                by_path
+                    .entry(line.path())
+                    .or_default()
+                    .push_str(&line.to_line());
+            }
+        }
+        for (path, text) in &by_path {
+            self.change.append(path, text.as_bytes())?;
+        }
+        Ok(outcomes)
+    }
+
+    /// Lands every staged ledger line in one commit; `None` when nothing was accepted.
+    ///
+    /// # Errors
+    ///
+    /// Store errors; nothing is committed then.
+    pub fn commit(
+        self,
+        signer: &SigningKey,
+        identity: &CommitIdentity,
+    ) -> Result<Option<CommitId>, IngestError> {
+        if self.files == 0 {
+            return Ok(None);
+        }
+        let message = format!(
+            "ingest {} report file(s), {} document(s)",
+            self.files, self.documents
+        );
+        Ok(Some(self.change.commit(&message, signer, identity)?))
+    }
 }
 
 fn decide_one(
@@ -391,11 +527,11 @@ pub fn apply(
     let mut files = 0usize;
     let mut documents = 0usize;
     let mut by_path: BTreeMap<String, String> = BTreeMap::new();
-    for (s, o) in submissions.iter().zip(outcomes) {
-        let FileOutcome::Ingested { sha256, lines } = o else {
+    store_objects(registry, submissions, outcomes)?;
+    for o in outcomes {
+        let FileOutcome::Ingested { lines, .. } = o else {
             continue;
         };
-        store_object(registry, sha256, &s.body)?;
         files += 1;
         for line in lines {
             documents += 1;
@@ -415,13 +551,46 @@ pub fn apply(
     Ok(Some(change.commit(&message, signer, identity)?))
 }
 
+/// Threads writing archive objects: the work is mostly waiting for the disk (each object is
+/// synced before it is renamed into place), so more than the cores.
+const STORE_WORKERS: usize = 8;
+
+/// Writes the archive objects of the accepted files, several at a time.
+fn store_objects(
+    registry: &Registry,
+    submissions: &[Submission],
+    outcomes: &[FileOutcome],
+) -> Result<(), IngestError> {
+    let accepted: Vec<(&str, &[u8])> = submissions
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(s, o)| match o {
+            FileOutcome::Ingested { sha256, .. } => Some((sha256.as_str(), s.body.as_slice())),
+            _ => None,
+        })
+        .collect();
+    // Only the folder goes to the threads (a git repository handle is not `Sync`).
+    let archive_dir = registry.archive_dir();
+    crate::parallel::map(&accepted, STORE_WORKERS, |(sha256, body)| {
+        store_object_in(&archive_dir, sha256, body)
+    })
+    .into_iter()
+    .collect()
+}
+
 /// Writes one archive object (temp file and rename; an existing object is left as it is).
 pub(crate) fn store_object(
     registry: &Registry,
     sha256: &str,
     body: &[u8],
 ) -> Result<(), IngestError> {
-    let path = ledger::archive_path(&registry.archive_dir(), sha256);
+    store_object_in(&registry.archive_dir(), sha256, body)
+}
+
+/// [`store_object`] given the archive folder (what worker threads get: a `Registry` is not
+/// `Sync`).
+fn store_object_in(archive_dir: &Path, sha256: &str, body: &[u8]) -> Result<(), IngestError> {
+    let path = ledger::archive_path(archive_dir, sha256);
     if path.exists() {
         return Ok(());
     }

@@ -119,6 +119,41 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>, LedgerError> {
         .collect()
 }
 
+/// The run uuid and body digest of one ledger line, read without the rest.
+#[derive(Deserialize)]
+struct RunDigest<'a> {
+    #[serde(borrow)]
+    run: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    sha256: std::borrow::Cow<'a, str>,
+}
+
+/// The run uuid and archived body digest of every line of a ledger file, reading only those
+/// two fields (what ingest needs to spot known runs; far cheaper than [`parse`]).
+///
+/// # Errors
+///
+/// The first line that is not a JSON object with `run` and `sha256`.
+pub fn runs(path: &str, bytes: &[u8]) -> Result<Vec<(String, String)>, LedgerError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| LedgerError {
+        path: path.to_owned(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            let r: RunDigest<'_> = serde_json::from_str(l).map_err(|e| LedgerError {
+                path: path.to_owned(),
+                line: i + 1,
+                message: e.to_string(),
+            })?;
+            Ok((r.run.into_owned(), r.sha256.into_owned()))
+        })
+        .collect()
+}
+
 /// SHA-256 of `bytes`, lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

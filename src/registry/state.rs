@@ -188,3 +188,18 @@ pub fn all_ledger_lines(registry: &Registry) -> Result<Vec<LedgerLine>, StateErr
     }
     Ok(out)
 }
+
+/// Every run uuid of the registry with the digest of the body it came in (reads only those
+/// two fields of each ledger line).
+///
+/// # Errors
+///
+/// Store errors and ledger lines without them.
+pub fn all_known_runs(registry: &Registry) -> Result<BTreeMap<String, String>, StateError> {
+    let mut out = BTreeMap::new();
+    for path in registry.list(LEDGER_DIR)? {
+        let bytes = registry.read(&path)?.unwrap_or_default();
+        out.extend(ledger::runs(&path, &bytes)?);
+    }
+    Ok(out)
+}

@@ -93,6 +93,10 @@ pub(crate) enum Command {
     Registry(RegistryCommand),
     /// Run the whole flow on built-in demo data in a new registry.
     Demo(DemoArgs),
+    /// Write a realistic, deterministic set of signed reports and a bootstrap file (for
+    /// benchmarks).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -344,6 +348,25 @@ pub(crate) struct DemoArgs {
     /// Keep the demo registry in this (new or empty) directory instead of a temporary one.
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub(crate) dir: Option<PathBuf>,
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct GenerateArgs {
+    /// How many subjects (each reports for the IaaS and the KaaS scope).
+    #[arg(long, default_value_t = 100)]
+    pub(crate) subjects: usize,
+    /// How many months of daily reports.
+    #[arg(long, default_value_t = 18)]
+    pub(crate) months: u32,
+    /// Where to write (a new or empty directory).
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) out: PathBuf,
+    /// The seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// The first day of reports (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", default_value = "2025-01-01")]
+    pub(crate) start: chrono::NaiveDate,
 }
 
 #[derive(Debug, ClapArgs)]

@@ -4,6 +4,7 @@ pub(crate) mod attention;
 pub(crate) mod certs;
 pub(crate) mod demo;
 pub(crate) mod eligible;
+pub(crate) mod generate;
 pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod manual;

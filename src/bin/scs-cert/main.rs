@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         cli::Command::Verify(a) => cmd::verify::run(&ctx, a),
         cli::Command::Registry(c) => cmd::registry::run(&ctx, c),
         cli::Command::Demo(a) => cmd::demo::run(&ctx, a),
+        cli::Command::Generate(a) => cmd::generate::run(&ctx, a),
     };
     scs_cert::cli::finish("scs-cert", result)
 }

@@ -6,8 +6,8 @@ use anyhow::Context as _;
 use serde_json::json;
 
 use scs_cert::cli::{self, Outcome, Tone};
-use scs_cert::registry::ingest::{self, FileOutcome, Receipt, Submission};
-use scs_cert::registry::{admin, state};
+use scs_cert::registry::admin;
+use scs_cert::registry::ingest::{FileOutcome, Ingest, Receipt, Rejection, Submission};
 use scs_cert::report::MAX_REPORT_BYTES;
 
 use crate::cli::IngestArgs;
@@ -15,6 +15,18 @@ use crate::cmd::Ctx;
 
 /// Largest detached signature read.
 const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
+
+/// Files read, verified and archived at a time: bounds memory (a batch of 20 KB reports is
+/// a few MB) while keeping every core busy.
+const BATCH_FILES: usize = 256;
+
+/// What is kept of one file until the commit: enough to report it.
+enum Note {
+    Unreadable(String),
+    Ingested { sha256: String, documents: usize },
+    Present { sha256: String },
+    Rejected(Rejection),
+}
 
 pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
@@ -27,46 +39,66 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
     };
     let files = expand(&args.files)?;
     let mut outcome = Outcome::Success;
-    let mut submissions = Vec::with_capacity(files.len());
-    let mut names = Vec::with_capacity(files.len());
-    for file in &files {
-        match read_submission(file, args.body) {
-            Ok(s) => {
-                submissions.push(s);
-                names.push(file.clone());
+    let mut ingest = Ingest::new(&registry, &state, receipt)?;
+    // Files go through in batches so memory stays bounded: only a short note per file is kept
+    // for the report printed after the commit.
+    let mut notes: Vec<(&Path, Note)> = Vec::with_capacity(files.len());
+    for batch in files.chunks(BATCH_FILES) {
+        let read = scs_cert::parallel::map(batch, scs_cert::parallel::workers(), |f| {
+            read_submission(f, args.body)
+        });
+        let mut submissions = Vec::with_capacity(batch.len());
+        let mut names = Vec::with_capacity(batch.len());
+        for (file, r) in batch.iter().zip(read) {
+            match r {
+                Ok(s) => {
+                    submissions.push(s);
+                    names.push(file.as_path());
+                }
+                Err(e) => notes.push((file.as_path(), Note::Unreadable(format!("{e:#}")))),
             }
-            Err(e) => {
+        }
+        let outcomes = ingest.add(&submissions)?;
+        for (file, o) in names.into_iter().zip(outcomes) {
+            let note = match o {
+                FileOutcome::Ingested { sha256, lines } => Note::Ingested {
+                    sha256,
+                    documents: lines.len(),
+                },
+                FileOutcome::AlreadyPresent { sha256 } => Note::Present { sha256 },
+                FileOutcome::Rejected(r) => Note::Rejected(r),
+                _ => continue,
+            };
+            notes.push((file, note));
+        }
+    }
+    let identity = admin::identity(&state.forum, &key, now)?;
+    let commit = ingest
+        .commit(&key, &identity)
+        .context("while recording the accepted reports; nothing was committed")?;
+    let (mut ingested, mut present, mut rejected) = (0, 0, 0);
+    for (file, note) in &notes {
+        let name = file.display();
+        match note {
+            Note::Unreadable(e) => {
                 ctx.printer.result(&format!(
-                    "{}  {}: {e:#}",
+                    "{}  {name}: {e}",
                     ctx.printer.paint("error   ", Tone::Doubt),
-                    file.display()
                 ))?;
                 outcome = Outcome::Error;
             }
-        }
-    }
-    let known = ingest::known_runs(&state::all_ledger_lines(&registry)?);
-    let outcomes = ingest::decide(&state, &known, &submissions, receipt)?;
-    let identity = admin::identity(&state.forum, &key, now)?;
-    let commit = ingest::apply(&registry, &submissions, &outcomes, &key, &identity)
-        .context("while recording the accepted reports; nothing was committed")?;
-    let (mut ingested, mut present, mut rejected) = (0, 0, 0);
-    for (file, o) in names.iter().zip(&outcomes) {
-        let name = file.display();
-        match o {
-            FileOutcome::Ingested { sha256, lines } => {
+            Note::Ingested { sha256, documents } => {
                 ingested += 1;
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": name.to_string(), "outcome": "ingested", "sha256": sha256, "documents": lines.len()}))?;
+                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": name.to_string(), "outcome": "ingested", "sha256": sha256, "documents": documents}))?;
                 } else {
                     ctx.printer.result(&format!(
-                        "{}  {name}: {} document(s), sha256 {sha256}",
+                        "{}  {name}: {documents} document(s), sha256 {sha256}",
                         ctx.printer.paint("ingested", Tone::Good),
-                        lines.len()
                     ))?;
                 }
             }
-            FileOutcome::AlreadyPresent { sha256 } => {
+            Note::Present { sha256 } => {
                 present += 1;
                 if args.json {
                     ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": name.to_string(), "outcome": "already-present", "sha256": sha256}))?;
@@ -76,7 +108,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
                     ))?;
                 }
             }
-            FileOutcome::Rejected(r) => {
+            Note::Rejected(r) => {
                 rejected += 1;
                 outcome = outcome.worst(Outcome::Negative);
                 if args.json {
@@ -88,7 +120,6 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
                     ))?;
                 }
             }
-            _ => {}
         }
     }
     ctx.printer.info(&format!(
