@@ -15,6 +15,8 @@ use scs_cert::verdict::TargetVerdict;
 use crate::cli::StatusArgs;
 use crate::cmd::Ctx;
 
+/// (subject, scope) pairs judged together between two rounds of output.
+const PAIRS_PER_BATCH: usize = 16;
 /// How far back the compliance history reaches (scs-0004 R4: 18 months).
 pub(crate) const HISTORY_DAYS: i64 = 549;
 
@@ -48,19 +50,38 @@ pub(crate) fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Outcome> {
             "SUBJECT", "SCOPE", "VERSION", "VALIDITY", "MAIN", "COMPLIANT"
         ))?;
     }
-    for subject in &subjects {
-        for scope in &scopes {
+    // Ledgers are read in order (the git store is not shared between threads); the engine
+    // then judges a batch of (subject, scope) pairs on every core, and the output keeps order.
+    let pairs: Vec<(&Subject, &AdoptedScope)> = subjects
+        .iter()
+        .flat_map(|s| scopes.iter().map(move |p| (s, *p)))
+        .collect();
+    for batch in pairs.chunks(PAIRS_PER_BATCH) {
+        let mut work = Vec::with_capacity(batch.len());
+        for (subject, scope) in batch {
             let lines = state::ledger_lines(&registry, subject, scope.spec.uuid())?;
             // Without --scope, show only the scopes the subject has evidence for.
             if lines.is_empty() && args.scope.is_none() {
                 continue;
             }
-            let evidence = ledger::evidence(&lines);
-            if args.json {
-                ctx.printer
-                    .json(&status_json(subject, scope, &evidence, at))?;
-            } else {
-                print_status(ctx, subject, scope, &evidence, at)?;
+            work.push((*subject, *scope, ledger::evidence(&lines)));
+        }
+        let printer = &ctx.printer;
+        let json = args.json;
+        let outputs = scs_cert::parallel::map(
+            &work,
+            scs_cert::parallel::workers(),
+            |(subject, scope, evidence)| {
+                if json {
+                    vec![status_json(subject, scope, evidence, at).to_string()]
+                } else {
+                    status_lines(printer, subject, scope, evidence, at)
+                }
+            },
+        );
+        for lines in outputs {
+            for line in lines {
+                printer.result(&line)?;
             }
         }
     }
@@ -148,21 +169,22 @@ fn status_json(
     })
 }
 
-fn print_status(
-    ctx: &Ctx,
+fn status_lines(
+    printer: &scs_cert::cli::Printer,
     subject: &Subject,
     scope: &AdoptedScope,
     evidence: &[Evidence],
     at: Instant,
-) -> anyhow::Result<()> {
+) -> Vec<String> {
+    let mut out = Vec::new();
     let status = eval::status_at(&scope.spec, evidence, at);
     let history = history(scope, evidence, at);
     if status.versions.is_empty() {
-        ctx.printer.result(&format!(
+        out.push(format!(
             "{:<20} {:<22} (no version listed at this instant)",
             subject.as_str(),
             scope.slug
-        ))?;
+        ));
     }
     for v in &status.versions {
         let main = v.main().map_or(TargetVerdict::Missing, |t| t.verdict);
@@ -200,16 +222,16 @@ fn print_status(
             format!("no: {}", why.unwrap_or_default())
         };
         let padded = format!("{main:<8}");
-        ctx.printer.result(&format!(
+        out.push(format!(
             "{:<20} {:<22} {:<8} {:<11} {} {since}",
             subject.as_str(),
             scope.slug,
             v.version.name(),
             v.validity.to_string(),
-            ctx.printer.paint(&padded, tone),
-        ))?;
+            printer.paint(&padded, tone),
+        ));
     }
-    Ok(())
+    out
 }
 
 fn abbreviate(ids: &[String]) -> String {
