@@ -21,7 +21,7 @@ deps:
 	./scripts/install-deps.sh
 
 bench:
-	cargo bench --locked --bench verify
+	cargo bench --locked --bench verify --bench render
 
 # Runs every fuzz target for FUZZ_SECONDS (needs nightly and cargo-fuzz).
 FUZZ_SECONDS ?= 60
