@@ -231,3 +231,105 @@ fn a_registry_binds_sigstore_signers_too() {
         "{rec}"
     );
 }
+
+/// `scs-cert ingest` takes Sigstore-signed reports too (FILE.sigstore.json beside the report).
+#[test]
+fn ingest_takes_sigstore_signed_reports() {
+    let cert = env!("CARGO_BIN_EXE_scs-cert");
+    let report = REPORT.replace(
+        "5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11",
+        "7d3f0a52-1c2b-4e8f-9a0d-5b6c7e8f9a01",
+    );
+    let (tmp, fixture) = setup(&report);
+    let dir = tmp.path();
+    let run = |args: &[&str]| {
+        let out = Command::new(cert)
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    fs::write(dir.join("key.pem"), &fixture.key_pem).unwrap();
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/specs/example-manual.yaml"
+    );
+    for args in [
+        vec!["init", "reg"],
+        vec!["--registry", "reg", "scope", "add", spec],
+        vec!["--registry", "reg", "subject", "add", "op-ci"],
+        vec![
+            "--registry",
+            "reg",
+            "subject",
+            "sigstore",
+            "op-ci",
+            "--public-key",
+            "key.pem",
+            "--at",
+            "2025-06-01",
+        ],
+        vec![
+            "--registry",
+            "reg",
+            "subject",
+            "add",
+            "example-cloud-a",
+            "--delegate",
+            "op-ci",
+        ],
+    ] {
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    // Without the registry's trusted root, a Sigstore report cannot be judged: rejected.
+    let (code, out, _) = run(&[
+        "--registry",
+        "reg",
+        "ingest",
+        "--json",
+        "--received-at",
+        "2026-08-21T16:00:00Z",
+        "report.yaml",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no-sigstore-trust"), "{out}");
+    let (code, _, err) = run(&["--registry", "reg", "trusted-root", "root.json"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&[
+        "--registry",
+        "reg",
+        "ingest",
+        "--json",
+        "--received-at",
+        "2026-08-21T16:00:00Z",
+        "report.yaml",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\"ingested\""), "{out}");
+    let ledger = fs::read_dir(dir.join("reg/ledger/example-cloud-a"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let line = fs::read_dir(&ledger)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = fs::read_to_string(line).unwrap();
+    assert!(
+        text.contains("\"signature\":\"sigstore\"") && text.contains("\"signed_by\":\"op-ci\""),
+        "{text}"
+    );
+    let (code, out, err) = run(&["--registry", "reg", "registry", "verify"]);
+    assert_eq!(code, 0, "{out}{err}");
+}

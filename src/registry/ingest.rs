@@ -34,6 +34,8 @@ pub struct Submission {
     report_at: usize,
     /// Whether the body carries a signature at all.
     signed: bool,
+    /// Whether the signature is a Sigstore bundle (JSON) rather than an SSHSIG.
+    sigstore: bool,
 }
 
 impl Submission {
@@ -55,6 +57,7 @@ impl Submission {
                     body,
                     report_at,
                     signed: true,
+                    sigstore: false,
                 }
             }
             None => Submission {
@@ -62,7 +65,26 @@ impl Submission {
                 body: report.to_vec(),
                 report_at: 0,
                 signed: false,
+                sigstore: false,
             },
+        }
+    }
+
+    /// A report with its Sigstore bundle (`FILE.sigstore.json`). The archive keeps the bundle,
+    /// a newline, `&`, then the report bytes: JSON never holds a raw newline followed by `&`,
+    /// so the first "\n&" separates them.
+    pub fn sigstore(name: String, report: &[u8], bundle: &[u8]) -> Submission {
+        let mut body = Vec::with_capacity(bundle.len() + 2 + report.len());
+        body.extend_from_slice(bundle);
+        body.extend_from_slice(b"\n&");
+        let report_at = body.len();
+        body.extend_from_slice(report);
+        Submission {
+            name,
+            body,
+            report_at,
+            signed: true,
+            sigstore: true,
         }
     }
 
@@ -76,6 +98,7 @@ impl Submission {
                     body,
                     report_at,
                     signed: true,
+                    sigstore: false,
                 }
             }
             Err(_) => Submission {
@@ -83,12 +106,15 @@ impl Submission {
                 body,
                 report_at: 0,
                 signed: false,
+                sigstore: false,
             },
         }
     }
 
     fn signature(&self) -> Option<&[u8]> {
-        self.signed.then(|| &self.body[..self.report_at - 1])
+        // The bundle form ends in "\n&", the SSHSIG form in "&" after the armor's newline.
+        let end = self.report_at - if self.sigstore { 2 } else { 1 };
+        self.signed.then(|| &self.body[..end])
     }
 
     fn report(&self) -> &[u8] {
@@ -117,6 +143,9 @@ pub enum Rejection {
         /// When it was received.
         received_at: Instant,
     },
+    /// Signed with a Sigstore bundle, but the registry has no Sigstore trusted root (or this
+    /// build no Sigstore support).
+    NoSigstoreTrust,
     /// The signature or the signer's binding failed.
     Signature {
         /// Why.
@@ -146,6 +175,7 @@ impl Rejection {
         match self {
             Rejection::DuplicateRun { .. } => "duplicate-run",
             Rejection::FutureDated { .. } => "future-dated",
+            Rejection::NoSigstoreTrust => "no-sigstore-trust",
             Rejection::Signature { problem, .. } => problem.code(),
             Rejection::UnknownScope { .. } => "unknown-scope",
             Rejection::UnknownSubject { .. } => "unknown-subject",
@@ -171,6 +201,9 @@ impl fmt::Display for Rejection {
                 document + 1,
                 format_instant(*checked_at),
                 format_instant(*received_at)
+            ),
+            Rejection::NoSigstoreTrust => f.write_str(
+                "signed with a Sigstore bundle, but the registry has no Sigstore trusted root (scs-cert trusted-root FILE)",
             ),
             Rejection::Signature { problem, refused } => {
                 write!(f, "{problem}")?;
@@ -272,15 +305,29 @@ pub fn decide(
 struct Checker<'s> {
     state: &'s State,
     trust: Trust,
+    #[cfg(feature = "sigstore")]
+    sigstore: Option<verify::sigstore::SigstoreTrust>,
     allowance: Duration,
     receipt: Receipt,
 }
 
 impl<'s> Checker<'s> {
     fn new(state: &'s State, receipt: Receipt) -> Result<Checker<'s>, IngestError> {
+        #[cfg(feature = "sigstore")]
+        let sigstore = match &state.sigstore_trusted_root {
+            Some(root) => crate::sigstore::TrustedRoot::from_json(root)
+                .ok()
+                .map(|root| {
+                    verify::sigstore::SigstoreTrust::from_records(root, &state.subject_records())
+                })
+                .transpose()?,
+            None => None,
+        };
         Ok(Checker {
             state,
             trust: Trust::AllowedSigners(subjects::trust(&state.subject_records())?),
+            #[cfg(feature = "sigstore")]
+            sigstore,
             allowance: Duration::minutes(i64::from(state.forum.policy.max_future_minutes)),
             receipt,
         })
@@ -289,7 +336,7 @@ impl<'s> Checker<'s> {
     /// Verifies the files in parallel; outcomes in order.
     fn check(&self, submissions: &[Submission]) -> Vec<FileOutcome> {
         crate::parallel::map(submissions, crate::parallel::workers(), |s| {
-            decide_one(self.state, &self.trust, s, self.receipt, self.allowance)
+            decide_one(self, s)
         })
     }
 }
@@ -436,14 +483,26 @@ impl<'r, 's> Ingest<'r, 's> {
     }
 }
 
-fn decide_one(
-    state: &State,
-    trust: &Trust,
-    s: &Submission,
-    receipt: Receipt,
-    allowance: Duration,
-) -> FileOutcome {
-    let check = verify::check_file(s.report(), s.signature(), trust, receipt.received_at);
+fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
+    let (state, receipt, allowance) = (checker.state, checker.receipt, checker.allowance);
+    let check = if s.sigstore {
+        #[cfg(feature = "sigstore")]
+        match (&checker.sigstore, s.signature()) {
+            (Some(t), Some(bundle)) => {
+                verify::sigstore::check_file(s.report(), bundle, t, receipt.received_at)
+            }
+            _ => return FileOutcome::Rejected(Rejection::NoSigstoreTrust),
+        }
+        #[cfg(not(feature = "sigstore"))]
+        return FileOutcome::Rejected(Rejection::NoSigstoreTrust);
+    } else {
+        verify::check_file(
+            s.report(),
+            s.signature(),
+            &checker.trust,
+            receipt.received_at,
+        )
+    };
     // Name unknown subjects and scopes first: clearer than "key not allowed".
     for (i, d) in check.documents.iter().enumerate() {
         if !state.subjects.contains_key(d.report.subject()) {
@@ -469,7 +528,11 @@ fn decide_one(
         return FileOutcome::Rejected(Rejection::Signature { problem, refused });
     }
     let sha256 = ledger::sha256_hex(&s.body);
-    let signer = check.fingerprint.map(|f| f.to_string()).unwrap_or_default();
+    let signer = check
+        .fingerprint
+        .map(|f| f.to_string())
+        .or_else(|| check.signer.clone())
+        .unwrap_or_default();
     let mut lines = Vec::with_capacity(check.documents.len());
     for (i, d) in check.documents.iter().enumerate() {
         let checked_at = d.report.checked_at().and_utc();
@@ -495,7 +558,7 @@ fn decide_one(
             received_at: format_instant(receipt.received_at),
             received_at_declared: receipt.declared,
             ingested_at: format_instant(receipt.ingested_at),
-            signature: "sshsig".into(),
+            signature: if s.sigstore { "sigstore" } else { "sshsig" }.into(),
             signer: signer.clone(),
             signed_by,
             results: d

@@ -82,6 +82,8 @@ pub struct State {
     pub scopes: BTreeMap<String, AdoptedScope>,
     /// Subject records by subject.
     pub subjects: BTreeMap<Subject, SubjectRecord>,
+    /// The Sigstore trusted root (`keys/sigstore-trusted-root.json`), if set.
+    pub sigstore_trusted_root: Option<Vec<u8>>,
 }
 
 fn text(path: &str, bytes: Vec<u8>) -> Result<String, StateError> {
@@ -137,10 +139,12 @@ impl State {
             let record = SubjectRecord::parse(&text(&path, bytes)?, name)?;
             subjects.insert(record.subject.clone(), record);
         }
+        let sigstore_trusted_root = registry.read(SIGSTORE_TRUSTED_ROOT)?;
         Ok(State {
             forum,
             scopes,
             subjects,
+            sigstore_trusted_root,
         })
     }
 

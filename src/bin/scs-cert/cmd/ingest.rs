@@ -13,6 +13,8 @@ use scs_cert::report::MAX_REPORT_BYTES;
 use crate::cli::IngestArgs;
 use crate::cmd::Ctx;
 
+/// Largest Sigstore bundle read.
+const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
 /// Largest detached signature read.
 const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
 
@@ -162,10 +164,16 @@ fn read_submission(file: &Path, body: bool) -> anyhow::Result<Submission> {
     let mut sig_path = file.as_os_str().to_owned();
     sig_path.push(".sig");
     let sig_path = PathBuf::from(sig_path);
-    let signature = if sig_path.exists() {
-        Some(cli::read_input(&sig_path, MAX_SIGNATURE_BYTES)?)
-    } else {
-        None
-    };
-    Ok(Submission::detached(name, &bytes, signature.as_deref()))
+    if sig_path.exists() {
+        let signature = cli::read_input(&sig_path, MAX_SIGNATURE_BYTES)?;
+        return Ok(Submission::detached(name, &bytes, Some(&signature)));
+    }
+    let mut bundle_path = file.as_os_str().to_owned();
+    bundle_path.push(".sigstore.json");
+    let bundle_path = PathBuf::from(bundle_path);
+    if bundle_path.exists() {
+        let bundle = cli::read_input(&bundle_path, MAX_BUNDLE_BYTES)?;
+        return Ok(Submission::sigstore(name, &bytes, &bundle));
+    }
+    Ok(Submission::detached(name, &bytes, None))
 }
