@@ -362,6 +362,11 @@ fn manual_checks_count_for_a_quarter_and_attention_says_what_to_do() {
     assert!(kinds.contains(&"findings"), "{kinds:?}");
     assert!(kinds.contains(&"manual-check-due"), "{kinds:?}");
     assert!(items.iter().all(|i| i["id"] == id.as_str()));
+    // Findings do not revoke (R8): the certificate is "active with findings".
+    let c = &certificates(&dir, "2026-06-10")[0];
+    assert_eq!(c["status"], "active-with-findings", "{c}");
+    assert_eq!(c["findings"][0], "ex-auto-check", "{c}");
+    assert_eq!(certificates(&dir, "2026-04-10")[0]["status"], "active");
     let r = ok(cert(
         &dir,
         &["attention", "--json", "--at", "2027-02-15T00:00:00Z"],

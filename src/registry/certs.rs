@@ -490,3 +490,47 @@ pub fn reissue_crl(
     )?;
     Ok((number, commit))
 }
+
+/// The findings on a certificate at `at`: `None` when its subject is compliant with the
+/// certified version then; otherwise the main testcases that are not passing (empty when the
+/// version itself is no longer certifiable). Findings do not revoke (scs-0004 R8): the
+/// certificate stays active, "with findings", and the secretary notifies the operator.
+///
+/// # Errors
+///
+/// Unreadable ledgers.
+pub fn findings_at(
+    registry: &Registry,
+    state: &State,
+    h: &Held,
+    at: Instant,
+) -> Result<Option<Vec<String>>, CertError> {
+    let Some(scope) = state.scopes.get(&h.record.scope.uuid) else {
+        return Ok(Some(Vec::new()));
+    };
+    let Ok(subject) = h.record.subject.parse::<Subject>() else {
+        return Ok(Some(Vec::new()));
+    };
+    let evidence = ledger::evidence(&state::ledger_lines(
+        registry,
+        &subject,
+        &h.record.scope.uuid,
+    )?);
+    let status = eval::status_at(&scope.spec, &evidence, at);
+    Ok(match status.version(&h.record.version) {
+        Some(v) if v.is_compliant() => None,
+        Some(v) => Some(
+            v.main()
+                .map(|t| {
+                    t.failed
+                        .iter()
+                        .chain(&t.aborted)
+                        .chain(&t.missing)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        None => Some(Vec::new()),
+    })
+}

@@ -139,15 +139,34 @@ pub(crate) fn withdraw(ctx: &Ctx, a: WithdrawArgs) -> anyhow::Result<Outcome> {
 }
 
 pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome> {
-    let registry = ctx.open()?;
+    let (registry, state) = ctx.open_state()?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     for (id, h) in certs::load(&registry)? {
         let status = h.status_at(at);
         let r = &h.record;
+        // Active with findings: not revoked (R8), but the subject is not compliant now.
+        let findings = if status == Status::Active {
+            certs::findings_at(&registry, &state, &h, at)?
+        } else {
+            None
+        };
+        let code = if findings.is_some() {
+            "active-with-findings"
+        } else {
+            status.code()
+        };
+        let detail = match &findings {
+            Some(tcs) if tcs.is_empty() => format!(
+                "{status}; findings: version {} not certifiable now",
+                r.version
+            ),
+            Some(tcs) => format!("{status}; findings: {}", tcs.join(", ")),
+            None => status.to_string(),
+        };
         if args.json {
             ctx.printer.json(&json!({
                 "type": "certificate", "schema_version": 1, "id": id.as_str(),
-                "status": status.code(), "status_detail": status.to_string(),
+                "status": code, "status_detail": detail, "findings": findings,
                 "subject": r.subject, "holder": r.holder, "scope": r.scope.uuid, "scope_name": r.scope.name,
                 "version": r.version, "issued": r.issued, "valid_until": r.valid_until,
                 "renews": r.renews.as_ref().map(|x| x.to_string()), "status_url": r.status_url,
@@ -155,13 +174,13 @@ pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome>
             }))?;
         } else {
             let tone = match status {
-                Status::Active => Tone::Good,
+                Status::Active if findings.is_none() => Tone::Good,
                 Status::Withdrawn { .. } => Tone::Bad,
                 _ => Tone::Doubt,
             };
             ctx.printer.result(&format!(
-                "{id}  {:<10} {:<18} {} {}  until {}  {}",
-                ctx.printer.paint(status.code(), tone),
+                "{id}  {:<20} {:<18} {} {}  until {}  {}",
+                ctx.printer.paint(code, tone),
                 r.subject,
                 r.scope.name,
                 r.version,
