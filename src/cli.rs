@@ -134,3 +134,33 @@ pub fn load_signing_key(
     crate::sig::SigningKey::from_openssh(&text, passphrase.as_ref().map(|p| p.as_bytes()))
         .with_context(context)
 }
+
+/// Where a demo works: `dir` (created; it must be new or empty), or a temporary folder that is
+/// removed when the returned guard drops.
+///
+/// # Errors
+///
+/// A non-empty `dir`, I/O errors.
+pub fn demo_dir(
+    dir: Option<std::path::PathBuf>,
+) -> anyhow::Result<(Option<tempfile::TempDir>, std::path::PathBuf)> {
+    use anyhow::Context as _;
+    match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)
+                .with_context(|| format!("while creating {}", d.display()))?;
+            if std::fs::read_dir(&d)?.next().is_some() {
+                anyhow::bail!(
+                    "{} is not empty; give a new or empty directory",
+                    d.display()
+                );
+            }
+            Ok((None, d))
+        }
+        None => {
+            let tmp = tempfile::tempdir().context("while creating a temporary directory")?;
+            let path = tmp.path().to_owned();
+            Ok((Some(tmp), path))
+        }
+    }
+}

@@ -3,44 +3,20 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/tools.rs"]
 mod tools;
 
+use cli::{cert, run};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const CERT: &str = env!("CARGO_BIN_EXE_scs-cert");
 const REPORT: &str = env!("CARGO_BIN_EXE_scs-report");
 const IAAS: &str = "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(exe: &str, dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(exe)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("SCS_REGISTRY")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn cert(dir: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["--registry", "reg"];
-    all.extend_from_slice(args);
-    run(CERT, dir, &all)
-}
 
 /// A report for the seed IaaS scope's v5.1 main target (all PASS unless `fail` names one).
 fn report(subject: &str, run_no: u32, checked_at: &str, fail: Option<&str>) -> String {

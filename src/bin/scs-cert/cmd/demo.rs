@@ -25,24 +25,7 @@ use crate::cmd::{self, Ctx};
 const DAYS: i64 = 35;
 
 pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
-    let tmp;
-    let dir: PathBuf = match args.dir {
-        Some(d) => {
-            std::fs::create_dir_all(&d)
-                .with_context(|| format!("while creating {}", d.display()))?;
-            if std::fs::read_dir(&d)?.next().is_some() {
-                bail!(
-                    "{} is not empty; give a new or empty directory",
-                    d.display()
-                );
-            }
-            d
-        }
-        None => {
-            tmp = tempfile::tempdir().context("while creating a temporary directory")?;
-            tmp.path().to_owned()
-        }
-    };
+    let (_tmp, dir) = cli::demo_dir(args.dir)?;
     let say = |s: &str| ctx.printer.result(s);
     let now = ctx.now().with_nanosecond(0).unwrap_or_else(|| ctx.now());
     let start = now - Duration::days(DAYS + 5);

@@ -1,6 +1,6 @@
 //! `scs-report demo`: the whole flow on built-in data, narrated.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context as _, bail};
@@ -18,24 +18,7 @@ use crate::cli::{DemoArgs, ShowArgs};
 use crate::cmd::show;
 
 pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> {
-    let tmp;
-    let dir: PathBuf = match args.dir {
-        Some(d) => {
-            std::fs::create_dir_all(&d)
-                .with_context(|| format!("while creating {}", d.display()))?;
-            if std::fs::read_dir(&d)?.next().is_some() {
-                bail!(
-                    "{} is not empty; give a new or empty directory",
-                    d.display()
-                );
-            }
-            d
-        }
-        None => {
-            tmp = tempfile::tempdir().context("while creating a temporary directory")?;
-            tmp.path().to_owned()
-        }
-    };
+    let (_tmp, dir) = cli::demo_dir(args.dir)?;
     let spec = Spec::load(seed::IAAS_SPEC, "built-in scs-compatible-iaas.yaml")?;
     let now = cli::now();
     let say = |s: &str| printer.result(s);
