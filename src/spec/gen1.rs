@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diagnostic::{Sink, codes};
-use super::gen2::resolve_includes;
+use super::gen2::{add_version, resolve_includes};
 use super::raw::{RawModule1, RawSpec1};
-use super::timeline::{self, VersionFacts};
-use super::{Parts, Testcase, Version, check_variables, lifetime_of};
+use super::timeline;
+use super::{Parts, Testcase, check_variables, lifetime_of};
 
 /// A parsed selector list: any selector; a selector is all of its terms; a term is any of its
 /// atoms; an atom is `(tag, wanted)`, `!tag` being `(tag, false)`.
@@ -157,31 +157,18 @@ pub(crate) fn build(sink: &mut Sink<'_>, raw: RawSpec1) -> Parts {
             }
         }
 
-        if facts.contains_key(&version.version.value) {
-            sink.on(
-                codes::DUPLICATE_VERSION,
-                &version.version,
-                format!(
-                    "version {:?} is defined more than once",
-                    version.version.value
-                ),
-            );
-            continue;
-        }
-        facts.insert(
-            version.version.value.clone(),
-            VersionFacts {
-                stabilized_at,
-                stabilized_written: version.stabilized_at.is_some(),
-            },
-        );
-        versions.push(Version::new(
-            version.version.value,
+        let stabilized_written = version.stabilized_at.is_some();
+        add_version(
+            sink,
+            &mut facts,
+            &mut versions,
+            version.version,
             stabilized_at,
+            stabilized_written,
             includes,
             targets,
             seen,
-        ));
+        );
     }
 
     // The stability rule is not applied to Gen 1 files: they are historical records, and the

@@ -119,31 +119,18 @@ fn versions(
             .flatten()
             .filter_map(|id| testcases.get(id).map(|tc| (id.clone(), tc.clone())))
             .collect();
-        if facts.contains_key(&version.version.value) {
-            sink.on(
-                codes::DUPLICATE_VERSION,
-                &version.version,
-                format!(
-                    "version {:?} is defined more than once",
-                    version.version.value
-                ),
-            );
-            continue;
-        }
-        facts.insert(
-            version.version.value.clone(),
-            VersionFacts {
-                stabilized_at,
-                stabilized_written: version.stabilized_at.is_some(),
-            },
-        );
-        versions.push(Version::new(
-            version.version.value,
+        let stabilized_written = version.stabilized_at.is_some();
+        add_version(
+            sink,
+            &mut facts,
+            &mut versions,
+            version.version,
             stabilized_at,
+            stabilized_written,
             includes,
             targets,
             seen,
-        ));
+        );
     }
     (versions, facts)
 }
@@ -171,4 +158,45 @@ pub(crate) fn resolve_includes(
         }
     }
     out
+}
+
+/// Records a version once: a second definition of the same name is a `duplicate-version`
+/// diagnostic and is dropped. Shared by both generations.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of one version, as both loaders build them"
+)]
+pub(crate) fn add_version(
+    sink: &mut Sink<'_>,
+    facts: &mut BTreeMap<String, VersionFacts>,
+    versions: &mut Vec<Version>,
+    name: Spanned<String>,
+    stabilized_at: Option<chrono::NaiveDate>,
+    stabilized_written: bool,
+    includes: Vec<(String, BTreeMap<String, String>)>,
+    targets: BTreeMap<String, BTreeSet<String>>,
+    seen: BTreeMap<String, Testcase>,
+) {
+    if facts.contains_key(&name.value) {
+        sink.on(
+            codes::DUPLICATE_VERSION,
+            &name,
+            format!("version {:?} is defined more than once", name.value),
+        );
+        return;
+    }
+    facts.insert(
+        name.value.clone(),
+        VersionFacts {
+            stabilized_at,
+            stabilized_written,
+        },
+    );
+    versions.push(Version::new(
+        name.value,
+        stabilized_at,
+        includes,
+        targets,
+        seen,
+    ));
 }
