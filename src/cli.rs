@@ -7,7 +7,10 @@
 mod fs;
 mod printer;
 
-pub use fs::{read_input, read_passphrase_file, write_new_file};
+pub use fs::{
+    MAX_BUNDLE_BYTES, MAX_SIGNATURE_BYTES, Seal as SealFile, read_if_present, read_input,
+    read_passphrase_file, read_seal, with_suffix, write_new_file,
+};
 pub use printer::{Color, Printer, Tone};
 
 use std::process::ExitCode;

@@ -239,6 +239,20 @@ impl VersionStatus<'_> {
                 .main()
                 .is_some_and(|m| m.verdict == TargetVerdict::Pass && !m.empty)
     }
+
+    /// The `main` testcases that keep the version from passing: failed, aborted, then missing.
+    pub fn not_passing(&self) -> Vec<String> {
+        self.main()
+            .map(|t| {
+                t.failed
+                    .iter()
+                    .chain(&t.aborted)
+                    .chain(&t.missing)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// A scope evaluated at an instant: every version the timeline entry in force lists.

@@ -9,7 +9,7 @@ use std::path::Path;
 use scs_cert::registry::Registry;
 use scs_cert::registry::admin;
 use scs_cert::registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
-use scs_cert::registry::ingest::{FileOutcome, Ingest, Receipt, Submission, decide, known_runs};
+use scs_cert::registry::ingest::{FileOutcome, Ingest, Receipt, Submission, decide};
 use scs_cert::registry::ledger;
 use scs_cert::registry::state::State;
 use scs_cert::registry::subjects::{BoundKey, SubjectRecord};
@@ -159,7 +159,10 @@ fn batches_decide_as_one_call_and_commit_once() {
     assert_eq!(lines.len(), 3);
     assert_eq!(
         scs_cert::registry::state::all_known_runs(&registry).unwrap(),
-        known_runs(&lines)
+        lines
+            .iter()
+            .map(|l| (l.run.clone(), l.sha256.clone()))
+            .collect::<BTreeMap<_, _>>()
     );
 
     // Again: everything accepted before is present now; nothing to commit.

@@ -467,7 +467,6 @@ fn a_large_registry_verifies_in_reasonable_time() {
         ingested_at: now,
     };
     let started = std::time::Instant::now();
-    let mut known = std::collections::BTreeMap::new();
     let mut n = 0usize;
     for _ in 0..LARGE_COMMITS {
         let mut submissions = Vec::new();
@@ -483,18 +482,11 @@ fn a_large_registry_verifies_in_reasonable_time() {
             let body = sig::upload_body(&signature, text.as_bytes());
             submissions.push(Submission::upload_body(format!("r{n}"), body));
         }
-        let outcomes = ingest::decide(&state, &known, &submissions, receipt).unwrap();
-        for o in &outcomes {
-            match o {
-                ingest::FileOutcome::Ingested { sha256, lines } => {
-                    for l in lines {
-                        known.insert(l.run.clone(), sha256.clone());
-                    }
-                }
-                other => panic!("{other:?}"),
-            }
+        let mut batch = ingest::Ingest::new(&registry, &state, receipt).unwrap();
+        for o in batch.add(&submissions).unwrap() {
+            assert!(matches!(o, ingest::FileOutcome::Ingested { .. }), "{o:?}");
         }
-        ingest::apply(&registry, &submissions, &outcomes, &forum_key, &identity).unwrap();
+        batch.commit(&forum_key, &identity).unwrap();
     }
     eprintln!("built {n} ledger lines in {:?}", started.elapsed());
     let started = std::time::Instant::now();

@@ -35,6 +35,64 @@ pub fn read_input(path: &Path, limit: usize) -> anyhow::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Largest detached SSH signature read (an SSHSIG is well under 1 KiB).
+pub const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
+/// Largest Sigstore bundle read.
+pub const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
+
+/// `report.yaml` + `.sig` -> `report.yaml.sig`
+pub fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    std::path::PathBuf::from(s)
+}
+
+/// A file's bytes (up to `limit`), or `None` when it does not exist.
+///
+/// # Errors
+///
+/// I/O errors other than "not found", and files over the limit.
+pub fn read_if_present(path: &Path, limit: usize) -> anyhow::Result<Option<Vec<u8>>> {
+    match read_input(path, limit) {
+        Ok(b) => Ok(Some(b)),
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
+            }) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The signature found beside a report file.
+#[derive(Debug)]
+pub enum Seal {
+    /// `FILE.sig`: an armored SSHSIG.
+    Ssh(Vec<u8>),
+    /// `FILE.sigstore.json`: a Sigstore bundle.
+    Sigstore(Vec<u8>),
+    /// Neither.
+    None,
+}
+
+/// The signature beside `report`: `FILE.sig` first, else `FILE.sigstore.json`.
+///
+/// # Errors
+///
+/// I/O errors and oversized signature files.
+pub fn read_seal(report: &Path) -> anyhow::Result<Seal> {
+    if let Some(s) = read_if_present(&with_suffix(report, ".sig"), MAX_SIGNATURE_BYTES)? {
+        return Ok(Seal::Ssh(s));
+    }
+    if let Some(b) = read_if_present(&with_suffix(report, ".sigstore.json"), MAX_BUNDLE_BYTES)? {
+        return Ok(Seal::Sigstore(b));
+    }
+    Ok(Seal::None)
+}
+
 /// Reads a passphrase from the first line of a file (without its line ending).
 ///
 /// # Errors

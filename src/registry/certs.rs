@@ -519,18 +519,7 @@ pub fn findings_at(
     let status = eval::status_at(&scope.spec, &evidence, at);
     Ok(match status.version(&h.record.version) {
         Some(v) if v.is_compliant() => None,
-        Some(v) => Some(
-            v.main()
-                .map(|t| {
-                    t.failed
-                        .iter()
-                        .chain(&t.aborted)
-                        .chain(&t.missing)
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
+        Some(v) => Some(v.not_passing()),
         None => Some(Vec::new()),
     })
 }

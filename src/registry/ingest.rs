@@ -572,48 +572,6 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
     FileOutcome::Ingested { sha256, lines }
 }
 
-/// Lands the accepted files: archive objects first (content-addressed, so a crash leaves only
-/// harmless orphans), then one commit with every ledger line. Returns the commit, or `None`
-/// when nothing was accepted.
-///
-/// # Errors
-///
-/// Archive and store errors; nothing is committed then.
-pub fn apply(
-    registry: &Registry,
-    submissions: &[Submission],
-    outcomes: &[FileOutcome],
-    signer: &SigningKey,
-    identity: &CommitIdentity,
-) -> Result<Option<CommitId>, IngestError> {
-    let mut change = registry.begin()?;
-    let mut files = 0usize;
-    let mut documents = 0usize;
-    let mut by_path: BTreeMap<String, String> = BTreeMap::new();
-    store_objects(registry, submissions, outcomes)?;
-    for o in outcomes {
-        let FileOutcome::Ingested { lines, .. } = o else {
-            continue;
-        };
-        files += 1;
-        for line in lines {
-            documents += 1;
-            by_path
-                .entry(line.path())
-                .or_default()
-                .push_str(&line.to_line());
-        }
-    }
-    if files == 0 {
-        return Ok(None);
-    }
-    for (path, text) in &by_path {
-        change.append(path, text.as_bytes())?;
-    }
-    let message = format!("ingest {files} report file(s), {documents} document(s)");
-    Ok(Some(change.commit(&message, signer, identity)?))
-}
-
 /// Threads writing archive objects: the work is mostly waiting for the disk (each object is
 /// synced before it is renamed into place), so more than the cores.
 const STORE_WORKERS: usize = 8;
@@ -672,12 +630,4 @@ fn store_object_in(archive_dir: &Path, sha256: &str, body: &[u8]) -> Result<(), 
         return Err(err(e));
     }
     Ok(())
-}
-
-/// Every run uuid in the registry with the digest of the body it came in.
-pub fn known_runs(lines: &[LedgerLine]) -> BTreeMap<String, String> {
-    lines
-        .iter()
-        .map(|l| (l.run.clone(), l.sha256.clone()))
-        .collect()
 }

@@ -45,17 +45,7 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                 )
                 .ok()
                 .and_then(|iv| iv.last().filter(|i| !i.compliant).map(|i| i.start));
-                let main = v.main();
-                let testcases: Vec<String> = main
-                    .map(|t| {
-                        t.failed
-                            .iter()
-                            .chain(&t.aborted)
-                            .chain(&t.missing)
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let testcases = v.not_passing();
                 let reason = if v.validity.is_certifiable() {
                     "not compliant"
                 } else {

@@ -35,27 +35,9 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     say(&format!("== scs-cert demo, in {}", dir.display()))?;
 
     // 1. The forum's registry.
-    let quiet_ctx = Ctx::new(
-        cli::Printer::new(2, cli::Color::Never),
-        GlobalArgs {
-            registry: Some(registry_dir.clone()),
-            key: None,
-            passphrase_file: None,
-            quiet: 2,
-            color: cli::Color::Never,
-        },
-    );
-    let demo_ctx = Ctx::new(
-        cli::Printer::new(2, cli::Color::Never),
-        GlobalArgs {
-            registry: Some(registry_dir.clone()),
-            key: None,
-            passphrase_file: None,
-            quiet: 2,
-            color: cli::Color::Never,
-        },
-    );
-    cmd::init::run(&demo_ctx, init_args(&registry_dir))?;
+    // Commands run inside the demo: silent ones (their output is narrated) and shown ones.
+    let quiet_ctx = registry_ctx(&registry_dir, 2);
+    cmd::init::run(&quiet_ctx, init_args(&registry_dir))?;
     say(&format!(
         "\n1. scs-cert init {}: a git registry with the forum's key and the IaaS/KaaS scopes",
         registry_dir.display()
@@ -67,8 +49,8 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
 
     // 2. Subjects and their keys: demo-cloud-a signs itself; demo-cloud-b's reports are signed
     //    by its CI account demo-ci (a delegate), as upstream's zuul_ci does.
-    let (registry, state) = demo_ctx.open_state()?;
-    let forum_key = demo_ctx.signing_key(&registry)?;
+    let (registry, state) = quiet_ctx.open_state()?;
+    let forum_key = quiet_ctx.signing_key(&registry)?;
     let key_a = SigningKey::generate("demo-cloud-a")?;
     let key_ci = SigningKey::generate("demo-ci")?;
     sig::write_key_pair(&dir.join("demo-cloud-a.key"), &key_a, None)?;
@@ -139,7 +121,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             let signature = sig::sign(key, &Namespace::report(), text.as_bytes())?;
             cli::write_new_file(&path, text.as_bytes(), false)?;
             cli::write_new_file(
-                &with_suffix(&path, ".sig"),
+                &cli::with_suffix(&path, ".sig"),
                 signature.to_armored().as_bytes(),
                 false,
             )?;
@@ -161,7 +143,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     let last_path = PathBuf::from(&last[1].name);
     let check = verify::check_file(
         &std::fs::read(&last_path)?,
-        Some(&std::fs::read(with_suffix(&last_path, ".sig"))?),
+        Some(&std::fs::read(cli::with_suffix(&last_path, ".sig"))?),
         &trust,
         now,
     );
@@ -185,7 +167,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     let tampered = std::fs::read_to_string(&last_path)?.replacen(": 1\n", ": -1\n", 1);
     let t = verify::check_file(
         tampered.as_bytes(),
-        Some(&std::fs::read(with_suffix(&last_path, ".sig"))?),
+        Some(&std::fs::read(cli::with_suffix(&last_path, ".sig"))?),
         &trust,
         now,
     );
@@ -225,7 +207,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
         Some(future_sig.to_armored().as_bytes()),
     );
     let state = State::load(&registry)?;
-    let known = ingest::known_runs(&state::all_ledger_lines(&registry)?);
+    let known = state::all_known_runs(&registry)?;
     let outcome = ingest::decide(
         &state,
         &known,
@@ -247,16 +229,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
         "\n5. scs-cert status --at {}\n",
         format_instant(now)
     ))?;
-    let show_ctx = Ctx::new(
-        cli::Printer::new(0, cli::Color::Never),
-        GlobalArgs {
-            registry: Some(registry_dir.clone()),
-            key: None,
-            passphrase_file: None,
-            quiet: 0,
-            color: cli::Color::Never,
-        },
-    );
+    let show_ctx = registry_ctx(&registry_dir, 0);
     cmd::status::run(
         &show_ctx,
         StatusArgs {
@@ -395,6 +368,20 @@ fn openssl_verify(dir: &Path, pem: &str) -> String {
     }
 }
 
+/// A context acting on the demo's registry, printing at `quiet` level, without colour.
+fn registry_ctx(dir: &Path, quiet: u8) -> Ctx {
+    Ctx::new(
+        cli::Printer::new(quiet, cli::Color::Never),
+        GlobalArgs {
+            registry: Some(dir.to_owned()),
+            key: None,
+            passphrase_file: None,
+            quiet,
+            color: cli::Color::Never,
+        },
+    )
+}
+
 fn init_args(dir: &Path) -> InitArgs {
     InitArgs {
         dir: dir.to_owned(),
@@ -422,20 +409,20 @@ fn ingest_call(
     now: Instant,
 ) -> anyhow::Result<usize> {
     let state = State::load(registry)?;
-    let known = ingest::known_runs(&state::all_ledger_lines(registry)?);
     let receipt = Receipt {
         received_at,
         declared: received_at != now,
         ingested_at: now,
     };
-    let outcomes = ingest::decide(&state, &known, files, receipt)?;
+    let mut batch = ingest::Ingest::new(registry, &state, receipt)?;
+    let outcomes = batch.add(files)?;
     for o in &outcomes {
         if let FileOutcome::Rejected(r) = o {
             bail!("the demo's own report was rejected: {r}; please report this bug");
         }
     }
     let identity = admin::identity(&state.forum, key, now)?;
-    ingest::apply(registry, files, &outcomes, key, &identity)?;
+    batch.commit(key, &identity)?;
     Ok(outcomes
         .iter()
         .filter(|o| matches!(o, FileOutcome::Ingested { .. }))
@@ -444,12 +431,6 @@ fn ingest_call(
 
 fn commit_count(registry: &Registry) -> anyhow::Result<usize> {
     Ok(registry.history()?.len())
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
 }
 
 /// What plain git says of the registry's last commit.
@@ -487,7 +468,7 @@ fn ssh_keygen_verify(allowed: &Path, report: &Path) -> String {
         .args(["-Y", "verify", "-n", "report", "-I", "demo-cloud-b", "-f"])
         .arg(allowed)
         .arg("-s")
-        .arg(with_suffix(report, ".sig"))
+        .arg(cli::with_suffix(report, ".sig"))
         .stdin(input)
         .output();
     match out {

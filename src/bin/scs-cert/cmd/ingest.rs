@@ -13,11 +13,6 @@ use scs_cert::report::MAX_REPORT_BYTES;
 use crate::cli::IngestArgs;
 use crate::cmd::Ctx;
 
-/// Largest Sigstore bundle read.
-const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
-/// Largest detached signature read.
-const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
-
 /// Files read, verified and archived at a time: bounds memory (a batch of 20 KB reports is
 /// a few MB) while keeping every core busy.
 const BATCH_FILES: usize = 256;
@@ -157,23 +152,13 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 fn read_submission(file: &Path, body: bool) -> anyhow::Result<Submission> {
     let name = file.display().to_string();
-    let bytes = cli::read_input(file, MAX_REPORT_BYTES + MAX_SIGNATURE_BYTES)?;
+    let bytes = cli::read_input(file, MAX_REPORT_BYTES + cli::MAX_SIGNATURE_BYTES)?;
     if body {
         return Ok(Submission::upload_body(name, bytes));
     }
-    let mut sig_path = file.as_os_str().to_owned();
-    sig_path.push(".sig");
-    let sig_path = PathBuf::from(sig_path);
-    if sig_path.exists() {
-        let signature = cli::read_input(&sig_path, MAX_SIGNATURE_BYTES)?;
-        return Ok(Submission::detached(name, &bytes, Some(&signature)));
-    }
-    let mut bundle_path = file.as_os_str().to_owned();
-    bundle_path.push(".sigstore.json");
-    let bundle_path = PathBuf::from(bundle_path);
-    if bundle_path.exists() {
-        let bundle = cli::read_input(&bundle_path, MAX_BUNDLE_BYTES)?;
-        return Ok(Submission::sigstore(name, &bytes, &bundle));
-    }
-    Ok(Submission::detached(name, &bytes, None))
+    Ok(match cli::read_seal(file)? {
+        cli::SealFile::Ssh(signature) => Submission::detached(name, &bytes, Some(&signature)),
+        cli::SealFile::Sigstore(bundle) => Submission::sigstore(name, &bytes, &bundle),
+        cli::SealFile::None => Submission::detached(name, &bytes, None),
+    })
 }

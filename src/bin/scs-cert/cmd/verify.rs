@@ -159,7 +159,7 @@ fn gather(
             anyhow!("checking a record file needs --keys allowed_signers (and --crl crl.pem)")
         })?;
         let record = cli::read_input(as_file, MAX_BYTES)?;
-        let signature = cli::read_input(&sibling(as_file, "", ".sig"), MAX_BYTES)?;
+        let signature = cli::read_input(&cli::with_suffix(as_file, ".sig"), MAX_BYTES)?;
         let pem_path = sibling(as_file, ".yaml", ".pem");
         let pem = pem_path
             .is_file()

@@ -1,7 +1,5 @@
 //! `scs-report sign`
 
-use std::path::{Path, PathBuf};
-
 use anyhow::{Context as _, bail};
 use scs_cert::cli::{self, Outcome, Printer};
 use scs_cert::report::MAX_REPORT_BYTES;
@@ -24,12 +22,12 @@ pub(crate) fn run(printer: &Printer, args: SignArgs) -> anyhow::Result<Outcome> 
             .with_context(|| format!("while signing {}", file.display()))?;
         let (out, content) = if args.body {
             (
-                with_suffix(file, ".body"),
+                cli::with_suffix(file, ".body"),
                 sig::upload_body(&signature, &bytes),
             )
         } else {
             (
-                with_suffix(file, ".sig"),
+                cli::with_suffix(file, ".sig"),
                 signature.to_armored().into_bytes(),
             )
         };
@@ -37,11 +35,4 @@ pub(crate) fn run(printer: &Printer, args: SignArgs) -> anyhow::Result<Outcome> 
         printer.info(&format!("signed {} -> {}", file.display(), out.display()));
     }
     Ok(Outcome::Success)
-}
-
-/// `report.yaml` -> `report.yaml.sig`
-pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
 }

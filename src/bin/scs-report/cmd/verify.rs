@@ -17,16 +17,11 @@ use scs_cert::trust::{AllowedSigners, Bootstrap, Trust};
 use scs_cert::verify::{self, FileCheck};
 
 use crate::cli::VerifyArgs;
-use crate::cmd::sign::with_suffix;
 
 /// Largest trust file read.
 const MAX_TRUST_BYTES: usize = 16 * 1024 * 1024;
-/// Largest Sigstore bundle read.
-const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
 /// Where a registry keeps its Sigstore trusted root.
 const SIGSTORE_TRUSTED_ROOT: &str = scs_cert::registry::state::SIGSTORE_TRUSTED_ROOT;
-/// Largest detached signature read (an SSHSIG is well under 1 KiB).
-const MAX_SIGNATURE_BYTES: usize = 64 * 1024;
 /// Files checked between two rounds of output.
 const BATCH_FILES: usize = 256;
 /// Version of the JSON records this command prints.
@@ -201,7 +196,7 @@ fn read_evidence(
     body: bool,
     bundle: Option<&Path>,
 ) -> anyhow::Result<(Vec<u8>, Seal)> {
-    let bytes = cli::read_input(file, MAX_REPORT_BYTES + MAX_SIGNATURE_BYTES)?;
+    let bytes = cli::read_input(file, MAX_REPORT_BYTES + cli::MAX_SIGNATURE_BYTES)?;
     if body {
         return Ok(match sig::split_upload_body(&bytes) {
             Ok((signature, report)) => (report.to_vec(), Seal::Ssh(Some(signature.to_vec()))),
@@ -209,31 +204,16 @@ fn read_evidence(
         });
     }
     if let Some(b) = bundle {
-        return Ok((bytes, Seal::Sigstore(cli::read_input(b, MAX_BUNDLE_BYTES)?)));
+        return Ok((
+            bytes,
+            Seal::Sigstore(cli::read_input(b, cli::MAX_BUNDLE_BYTES)?),
+        ));
     }
-    if let Some(signature) = read_if_present(&with_suffix(file, ".sig"), MAX_SIGNATURE_BYTES)? {
-        return Ok((bytes, Seal::Ssh(Some(signature))));
-    }
-    if let Some(b) = read_if_present(&with_suffix(file, ".sigstore.json"), MAX_BUNDLE_BYTES)? {
-        return Ok((bytes, Seal::Sigstore(b)));
-    }
-    Ok((bytes, Seal::Ssh(None)))
-}
-
-/// A file's bytes, or `None` when it does not exist.
-fn read_if_present(path: &Path, limit: usize) -> anyhow::Result<Option<Vec<u8>>> {
-    match cli::read_input(path, limit) {
-        Ok(b) => Ok(Some(b)),
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<io::Error>()
-                    .is_some_and(|e| e.kind() == io::ErrorKind::NotFound)
-            }) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+    Ok(match cli::read_seal(file)? {
+        cli::SealFile::Ssh(signature) => (bytes, Seal::Ssh(Some(signature))),
+        cli::SealFile::Sigstore(bundle) => (bytes, Seal::Sigstore(bundle)),
+        cli::SealFile::None => (bytes, Seal::Ssh(None)),
+    })
 }
 
 fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) -> io::Result<()> {
