@@ -245,6 +245,12 @@ pub enum RecordError {
         /// Which field.
         field: &'static str,
     },
+    /// The record could not be written as YAML.
+    #[error("the certificate record could not be encoded: {message}")]
+    Encode {
+        /// The serializer's message.
+        message: String,
+    },
     /// An events line is not an event.
     #[error("{origin}:{line}: {message}")]
     BadEvent {
@@ -268,10 +274,14 @@ fn instant(origin: &str, field: &'static str, s: &str) -> Result<Instant, Record
 
 impl CertificateRecord {
     /// The record's canonical bytes (what is signed): YAML, fields in declaration order.
-    pub fn to_yaml(&self) -> String {
-        // Plain structs of strings: serialisation cannot fail; an empty string would be
-        // refused by `parse`, never signed silently.
-        serde_saphyr::to_string(self).unwrap_or_default()
+    ///
+    /// # Errors
+    ///
+    /// When the serializer fails (not expected for these plain types; then nothing is signed).
+    pub fn to_yaml(&self) -> Result<String, RecordError> {
+        serde_saphyr::to_string(self).map_err(|e| RecordError::Encode {
+            message: e.to_string(),
+        })
     }
 
     /// Reads a record.
@@ -590,10 +600,10 @@ mod tests {
     #[test]
     fn record_round_trip_is_exact() {
         let r = record();
-        let text = r.to_yaml();
+        let text = r.to_yaml().unwrap();
         let back = CertificateRecord::parse(&text, "r").unwrap();
         assert_eq!(back, r);
-        assert_eq!(back.to_yaml(), text);
+        assert_eq!(back.to_yaml().unwrap(), text);
         assert_eq!(r.valid_until, "2027-03-01T00:00:00Z");
         assert_eq!(one_year_after(t("2028-02-29")), t("2029-02-28"));
     }

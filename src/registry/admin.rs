@@ -259,7 +259,7 @@ pub fn save_subject(
     let mut change = registry.begin()?;
     change.write(
         &SubjectRecord::path(&record.subject),
-        record.to_yaml().as_bytes(),
+        record.to_yaml()?.as_bytes(),
     )?;
     Ok(change.commit(message, key, &identity)?)
 }
@@ -399,7 +399,7 @@ pub fn import_bootstrap(
     let mut change = registry.begin()?;
     for s in &changed {
         if let Some(r) = all.get(s) {
-            change.write(&SubjectRecord::path(s), r.to_yaml().as_bytes())?;
+            change.write(&SubjectRecord::path(s), r.to_yaml()?.as_bytes())?;
         }
     }
     let id = change.commit(

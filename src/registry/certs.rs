@@ -294,7 +294,7 @@ pub fn issue(
         },
         status_url: state.forum.status_url(id.as_str()),
     };
-    let bytes = record.to_yaml();
+    let bytes = record.to_yaml()?;
     let signature = sig::sign(key, &Namespace::certificate(), bytes.as_bytes())?;
     let ca = forum_ca(registry)?;
     let pem = crate::x509::end_entity_certificate(

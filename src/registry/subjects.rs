@@ -99,6 +99,14 @@ pub enum RecordError {
         /// The text found.
         value: String,
     },
+    /// The record could not be written as YAML.
+    #[error("{subject}: the record could not be encoded: {message}")]
+    Encode {
+        /// The subject.
+        subject: String,
+        /// The serializer's message.
+        message: String,
+    },
     /// A key line is not an OpenSSH public key.
     #[error("{subject}: {value:?} is not an OpenSSH public key line")]
     BadKey {
@@ -281,10 +289,15 @@ impl SubjectRecord {
     }
 
     /// The record as YAML (deterministic: fields in declaration order).
-    pub fn to_yaml(&self) -> String {
-        // Serialising these plain structs cannot fail; fall back to an empty document if the
-        // serializer ever did, which `parse` then refuses.
-        serde_saphyr::to_string(self).unwrap_or_default()
+    ///
+    /// # Errors
+    ///
+    /// When the serializer fails (not expected for these plain types; then nothing is written).
+    pub fn to_yaml(&self) -> Result<String, RecordError> {
+        serde_saphyr::to_string(self).map_err(|e| RecordError::Encode {
+            subject: self.subject.to_string(),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -401,11 +414,11 @@ mod tests {
             added: "2026-01-01T00:00:00Z".into(),
             retired: Some("2026-06-01T00:00:00Z".into()),
         });
-        let text = r.to_yaml();
+        let text = r.to_yaml().unwrap();
         let back = SubjectRecord::parse(&text, "regio-a").unwrap();
         assert_eq!(back, r);
         assert_eq!(
-            back.to_yaml(),
+            back.to_yaml().unwrap(),
             text,
             "decode then encode gives the same bytes"
         );

@@ -66,7 +66,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                     .ok_or_else(|| admin::AdminError::UnknownSubject {
                         subject: a.subject.clone(),
                     })?;
-            ctx.printer.result(record.to_yaml().trim_end())?;
+            ctx.printer.result(record.to_yaml()?.trim_end())?;
         }
         SubjectCommand::List => {
             for r in state.subjects.values() {
