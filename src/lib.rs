@@ -11,7 +11,7 @@
 //! - [`sig`]: OpenSSH keys and SSHSIG signatures, the monitor's upload body;
 //! - [`trust`]: who may sign for which subject (allowed_signers, monitor bootstrap files);
 //! - [`verify`]: a report file checked against its signature and the trust in force;
-//! - [`verdict`]: target verdicts of a report against a scope spec;
+//! - [`verdict`]: target verdicts (FAIL > MISSING > ABORT > PASS) of a set of results;
 //! - [`registry`]: the forum's git store, every change one SSH-signed commit;
 //! - [`x509`]: the forum CA certificate, X.509 certificates per issued certificate, the CRL;
 //! - [`render`]: the Urkunde, a one-page PDF/A-2b certificate made by the typst CLI;

@@ -7,10 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use chrono::NaiveDateTime;
-
-use crate::report::{Report, Verdict};
-use crate::spec::{Spec, Validity, Version};
+use crate::report::Verdict;
 
 /// The verdict of a target (a set of testcases), worst first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -79,69 +76,6 @@ pub fn judge_target(ids: &BTreeSet<String>, results: &BTreeMap<String, Verdict>)
         TargetVerdict::Pass
     };
     out
-}
-
-/// One scope version judged at an instant.
-#[derive(Clone, Debug)]
-pub struct VersionOutcome<'s> {
-    /// The version.
-    pub version: &'s Version,
-    /// Its validity in the timeline entry in force.
-    pub validity: Validity,
-    /// Each target of the version, `main` always present.
-    pub targets: BTreeMap<String, TargetOutcome>,
-}
-
-/// The results of one report that count at `at`: those with `checked_at <= at < expiry`,
-/// expiry from each testcase's lifetime in the version (upstream `add_period`).
-pub fn results_at(
-    report: &Report,
-    version: &Version,
-    at: NaiveDateTime,
-) -> BTreeMap<String, Verdict> {
-    let checked_at = report.checked_at();
-    if at < checked_at {
-        return BTreeMap::new();
-    }
-    report
-        .results()
-        .iter()
-        .filter(|(id, _)| {
-            let lifetime = version
-                .testcase(id)
-                .map(|t| t.lifetime())
-                .unwrap_or_default();
-            at < lifetime.expiry(checked_at)
-        })
-        .map(|(id, v)| (id.clone(), *v))
-        .collect()
-}
-
-/// Judges one report against every version the timeline lists at `at`.
-pub fn judge_report<'s>(
-    spec: &'s Spec,
-    report: &Report,
-    at: NaiveDateTime,
-) -> Vec<VersionOutcome<'s>> {
-    spec.listed_versions_at(at.date())
-        .into_iter()
-        .map(|(version, validity)| {
-            let results = results_at(report, version, at);
-            let mut targets: BTreeMap<String, TargetOutcome> = version
-                .targets()
-                .iter()
-                .map(|(name, ids)| (name.clone(), judge_target(ids, &results)))
-                .collect();
-            targets
-                .entry("main".to_owned())
-                .or_insert_with(|| judge_target(&BTreeSet::new(), &results));
-            VersionOutcome {
-                version,
-                validity,
-                targets,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use anyhow::{Context as _, bail};
 use serde_json::{Value, json};
 
 use scs_cert::cli::{self, Outcome, Printer, Tone};
+use scs_cert::eval::{self, Evidence, VersionStatus};
 use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
 use scs_cert::sig;
 use scs_cert::spec::{self, Spec, Version};
 use scs_cert::time::format_instant;
-use scs_cert::verdict::{self, TargetOutcome, TargetVerdict, VersionOutcome};
+use scs_cert::verdict::{TargetOutcome, TargetVerdict};
 
 use crate::cli::ShowArgs;
 
@@ -47,7 +48,17 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
         let at = args
             .at
             .map_or_else(|| doc.checked_at(), |a| a.instant().naive_utc());
-        let versions = verdict::judge_report(&spec, doc, at);
+        // One report is its own evidence, known from when it ran: the engine judges it as it
+        // judges a registry's ledger (results count from checked_at until their expiry).
+        let evidence = [Evidence {
+            run: doc.run_uuid().to_string(),
+            digest: String::new(),
+            checked_at: doc.checked_at(),
+            received_at: doc.checked_at().and_utc(),
+            ingest_seq: 0,
+            results: doc.results().clone(),
+        }];
+        let versions = eval::status_at(&spec, &evidence, at.and_utc()).versions;
         if args.json {
             printer.json(&document_json(&args.file, index, doc, at, &versions))?;
         } else {
@@ -95,7 +106,7 @@ fn print_document(
     doc: &Report,
     spec: &Spec,
     at: chrono::NaiveDateTime,
-    versions: &[VersionOutcome<'_>],
+    versions: &[VersionStatus<'_>],
 ) -> std::io::Result<()> {
     printer.result(&format!(
         "{} document {}: subject {}, {} ({}), run {}, checked at {}, judged at {}",
@@ -182,7 +193,7 @@ fn document_json(
     index: usize,
     doc: &Report,
     at: chrono::NaiveDateTime,
-    versions: &[VersionOutcome<'_>],
+    versions: &[VersionStatus<'_>],
 ) -> Value {
     let versions: Vec<Value> = versions
         .iter()
