@@ -10,7 +10,7 @@ use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
 use crate::sig::{Fingerprint, SigningKey};
 use crate::spec::Spec;
 use crate::subject::Subject;
-use crate::time::{Instant, format_instant};
+use crate::time::{self, Instant, format_instant};
 use crate::trust::Bootstrap;
 
 /// What a registry change could not do.
@@ -80,6 +80,9 @@ pub enum AdminError {
     /// The X.509 CA or CRL could not be made.
     #[error(transparent)]
     X509(#[from] crate::x509::Error),
+    /// An instant the change needs is outside the years the registry holds.
+    #[error(transparent)]
+    OutOfRange(#[from] time::OutOfRange),
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
@@ -161,10 +164,11 @@ pub fn init(
         // The forum's CA signs with the forum key itself (its Ed25519 seed): no second secret.
         // Valid from ten years back, so certificates for past decisions (imported archives,
         // `issue --at` in the past) lie inside it, as X.509 path validation requires.
-        let from = now - chrono::Duration::days(CA_BACKDATE_DAYS);
-        let until = now + chrono::Duration::days(CA_VALIDITY_DAYS);
+        let days = chrono::Duration::days;
+        let from = time::sub(now, days(CA_BACKDATE_DAYS), "the forum CA's start")?;
+        let until = time::add(now, days(CA_VALIDITY_DAYS), "the forum CA's end")?;
         let ca = crate::x509::ca_certificate(key, &forum.forum.name, from, until)?;
-        let crl_until = now + chrono::Duration::days(CRL_VALIDITY_DAYS);
+        let crl_until = time::add(now, days(CRL_VALIDITY_DAYS), "the CRL's next update")?;
         let crl = crate::x509::crl(key, &ca, 1, now, crl_until, &[])?;
         change.write(FORUM_CA, ca.as_bytes())?;
         change.write(CRL, crl.as_bytes())?;

@@ -85,6 +85,10 @@ pub enum CertError {
     /// The engine could not decide.
     #[error(transparent)]
     Eval(#[from] eval::Error),
+    /// An instant the change needs (the certificate's end, the CRL's next update) is outside
+    /// the years the registry holds.
+    #[error(transparent)]
+    OutOfRange(#[from] crate::time::OutOfRange),
     /// A registry change failed.
     #[error(transparent)]
     Admin(#[from] AdminError),
@@ -271,11 +275,15 @@ pub fn issue(
         },
         version,
         issued: format_instant(request.at),
-        valid_until: format_instant(cert::one_year_after(request.at)),
+        valid_until: format_instant(cert::one_year_after(request.at)?),
         renews: request.renews.clone(),
         decision: Decision {
             at: format_instant(request.at),
-            window_start: format_instant(request.at - window),
+            window_start: format_instant(crate::time::sub(
+                request.at,
+                window,
+                "the observation window's start",
+            )?),
             eligible,
             evidence: reports
                 .iter()
@@ -459,7 +467,7 @@ fn build_crl(
         &ca,
         number,
         at,
-        at + valid_for,
+        crate::time::add(at, valid_for, "the CRL's next update")?,
         &revoked,
     )?)
 }

@@ -536,7 +536,9 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
     let mut lines = Vec::with_capacity(check.documents.len());
     for (i, d) in check.documents.iter().enumerate() {
         let checked_at = d.report.checked_at().and_utc();
-        if checked_at > receipt.received_at + allowance {
+        // No limit past 9999: nothing that was read can be later.
+        let limit = crate::time::add(receipt.received_at, allowance, "the allowance");
+        if limit.is_ok_and(|limit| checked_at > limit) {
             return FileOutcome::Rejected(Rejection::FutureDated {
                 document: i,
                 checked_at,

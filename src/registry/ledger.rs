@@ -200,9 +200,7 @@ pub fn evidence(lines: &[LedgerLine]) -> Vec<crate::eval::Evidence> {
 /// Ledger instants are written by us in RFC 3339; an unreadable one (a hand-edited ledger)
 /// becomes the epoch, which `registry verify` reports.
 fn parse_instant_or_epoch(s: &str) -> crate::time::Instant {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_default()
+    crate::time::parse_rfc3339(s).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -156,13 +156,11 @@ pub enum RecordError {
 }
 
 fn instant(subject: &Subject, field: &'static str, value: &str) -> Result<Instant, RecordError> {
-    chrono::DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| RecordError::BadInstant {
-            subject: subject.to_string(),
-            field,
-            value: value.chars().take(80).collect(),
-        })
+    crate::time::parse_rfc3339(value).ok_or_else(|| RecordError::BadInstant {
+        subject: subject.to_string(),
+        field,
+        value: value.chars().take(80).collect(),
+    })
 }
 
 impl BoundKey {

@@ -275,7 +275,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             Ok((id, _)) => {
                 say(&format!(
                     "   {s}: issued {id}, valid until {}",
-                    format_instant(scs_cert::cert::one_year_after(now))
+                    format_instant(scs_cert::cert::one_year_after(now)?)
                 ))?;
                 issued = Some(id);
             }
