@@ -122,3 +122,114 @@ fn durations_and_instants_that_overflow_are_refused_with_a_message() {
     assert_eq!(head(&dir), before);
     assert_verifies(&dir);
 }
+
+/// The fingerprint of `dir/a.pub` (as `SHA256:…`), from the tool's own keygen output.
+fn fingerprint(dir: &std::path::Path) -> String {
+    let line = std::fs::read_to_string(dir.join("a.pub")).unwrap();
+    let key = ssh_key::PublicKey::from_openssh(line.trim()).unwrap();
+    scs_cert::sig::Fingerprint::of(&key).to_string()
+}
+
+#[test]
+fn a_receipt_or_record_in_the_future_is_refused() {
+    let (_t, dir) = setup();
+    let before = head(&dir);
+    let now = chrono::Utc::now();
+    let ahead = scs_cert::time::format_instant(now + chrono::Duration::days(1));
+    write_signed(
+        &dir,
+        "r.yaml",
+        &report("cloud-a", 1, "2026-03-01 10:00:00", None),
+        "a",
+    );
+    let r = cert(&dir, &["ingest", "--received-at", &ahead, "r.yaml"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("is later than now"), "{}", r.stderr);
+    // Inside the policy's allowance (15 minutes by default) a clock skew is fine.
+    let skew = scs_cert::time::format_instant(now + chrono::Duration::minutes(5));
+    let r = cert(&dir, &["ingest", "--received-at", &skew, "r.yaml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_ne!(head(&dir), before);
+    // A manual check recorded tomorrow.
+    let scope = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/specs/example-manual.yaml"
+    );
+    assert_eq!(cert(&dir, &["scope", "add", scope]).code, 0);
+    let before = head(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "manual",
+            "record",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "ex-zone-docs",
+            "pass",
+            "--evidence",
+            "reviewed",
+            "--at",
+            "2026-03-01",
+            "--recorded-at",
+            &ahead,
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("later than now"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    assert_verifies(&dir);
+}
+
+#[test]
+fn a_backdated_receipt_cannot_reach_before_the_ledger_or_a_key_retirement() {
+    let (_t, dir) = setup();
+    for (n, day) in [(1, "2026-03-01"), (2, "2026-03-02"), (3, "2026-03-03")] {
+        write_signed(
+            &dir,
+            &format!("r{n}.yaml"),
+            &report("cloud-a", n, &format!("{day} 10:00:00"), None),
+            "a",
+        );
+    }
+    let ingest =
+        |file: &str, at: &str| cert(&dir, &["ingest", "--json", "--received-at", at, file]);
+    assert_eq!(ingest("r2.yaml", "2026-03-02T11:00:00Z").code, 0);
+    // Earlier than the ledger's latest receipt for cloud-a: refused, nothing written.
+    let before = head(&dir);
+    let r = ingest("r1.yaml", "2026-03-01T11:00:00Z");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("received-before-ledger"), "{}", r.stdout);
+    assert_eq!(head(&dir), before);
+
+    // The key is retired (compromised, say) from 2026-03-10; a report signed with it and
+    // declared received 2026-03-05 would count: refused. Without the rule it is accepted,
+    // as the key was valid on 2026-03-05.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "retire",
+            "cloud-a",
+            &fingerprint(&dir),
+            "--at",
+            "2026-03-10",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let before = head(&dir);
+    let r = ingest("r3.yaml", "2026-03-05T11:00:00Z");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("received-before-retirement"),
+        "{}",
+        r.stdout
+    );
+    // And received after the retirement, the key does not count: judged at the receipt.
+    let r = ingest("r3.yaml", "2026-03-11T11:00:00Z");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("received-before"), "{}", r.stdout);
+    assert_eq!(head(&dir), before);
+    assert_verifies(&dir);
+}

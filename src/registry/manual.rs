@@ -40,6 +40,18 @@ pub enum ManualError {
         /// The date given.
         at: Instant,
     },
+    /// Recorded (`--recorded-at`) later than now plus the policy's allowance.
+    #[error(
+        "recorded at {}, later than now ({}) plus the policy's allowance",
+        format_instant(*recorded_at),
+        format_instant(*now)
+    )]
+    RecordedInFuture {
+        /// The declared recording instant.
+        recorded_at: Instant,
+        /// Now.
+        now: Instant,
+    },
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] sig::Error),
@@ -104,6 +116,13 @@ pub fn record(
         });
     }
     let received_at = check.recorded_at.unwrap_or(now);
+    let allowance = chrono::Duration::minutes(i64::from(state.forum.policy.max_future_minutes));
+    if crate::time::add(now, allowance, "").is_ok_and(|limit| received_at > limit) {
+        return Err(ManualError::RecordedInFuture {
+            recorded_at: received_at,
+            now,
+        });
+    }
     if check.at > received_at {
         return Err(ManualError::Future { at: check.at });
     }
@@ -157,7 +176,7 @@ pub fn record(
         received_at: format_instant(received_at),
         received_at_declared: check.recorded_at.is_some(),
         ingested_at: format_instant(now),
-        signature: "forum".into(),
+        signature: ledger::MANUAL_SIGNATURE.into(),
         signer: fingerprint,
         signed_by: "forum".into(),
         results: [(check.testcase.to_owned(), value)].into(),

@@ -210,6 +210,18 @@ impl SigstoreBinding {
 }
 
 impl SubjectRecord {
+    /// The latest retirement of any of the record's signers (SSH keys and Sigstore bindings)
+    /// that has taken effect by `now`. A receipt declared before it could make a signer count
+    /// that the forum has already retired (a compromised key, say).
+    pub fn last_retirement(&self, now: Instant) -> Option<Instant> {
+        let keys = self.keys.iter().filter_map(|k| k.retired.as_deref());
+        let sigstore = self.sigstore.iter().filter_map(|b| b.retired.as_deref());
+        keys.chain(sigstore)
+            .filter_map(crate::time::parse_rfc3339)
+            .filter(|t| *t <= now)
+            .max()
+    }
+
     /// A new record with no keys.
     pub fn new(subject: Subject) -> SubjectRecord {
         SubjectRecord {

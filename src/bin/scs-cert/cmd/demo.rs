@@ -207,7 +207,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
         Some(future_sig.to_armored().as_bytes()),
     );
     let state = State::load(&registry)?;
-    let known = state::all_known_runs(&registry)?;
+    let known = state::ledger_index(&registry)?;
     let outcome = ingest::decide(
         &state,
         &known,
