@@ -134,7 +134,7 @@ fn fingerprint(dir: &std::path::Path) -> String {
 fn a_receipt_or_record_in_the_future_is_refused() {
     let (_t, dir) = setup();
     let before = head(&dir);
-    let now = chrono::Utc::now();
+    let now = scs_cert::cli::now();
     let ahead = scs_cert::time::format_instant(now + chrono::Duration::days(1));
     write_signed(
         &dir,
