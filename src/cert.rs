@@ -392,6 +392,14 @@ pub enum Event {
 }
 
 impl Event {
+    /// Why.
+    pub fn reason(&self) -> &str {
+        let (Event::Suspended { reason, .. }
+        | Event::Reinstated { reason, .. }
+        | Event::Withdrawn { reason, .. }) = self;
+        reason
+    }
+
     /// When it happened.
     pub fn at(&self) -> Instant {
         let (Event::Suspended { at, .. }

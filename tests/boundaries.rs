@@ -182,7 +182,7 @@ fn a_receipt_or_record_in_the_future_is_refused() {
 }
 
 #[test]
-fn a_backdated_receipt_cannot_reach_before_the_ledger_or_a_key_retirement() {
+fn a_backdated_receipt_cannot_reach_before_the_ledger() {
     let (_t, dir) = setup();
     for (n, day) in [(1, "2026-03-01"), (2, "2026-03-02"), (3, "2026-03-03")] {
         write_signed(
@@ -195,16 +195,7 @@ fn a_backdated_receipt_cannot_reach_before_the_ledger_or_a_key_retirement() {
     let ingest =
         |file: &str, at: &str| cert(&dir, &["ingest", "--json", "--received-at", at, file]);
     assert_eq!(ingest("r2.yaml", "2026-03-02T11:00:00Z").code, 0);
-    // Earlier than the ledger's latest receipt for cloud-a: refused, nothing written.
-    let before = head(&dir);
-    let r = ingest("r1.yaml", "2026-03-01T11:00:00Z");
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("received-before-ledger"), "{}", r.stdout);
-    assert_eq!(head(&dir), before);
-
-    // The key is retired (compromised, say) from 2026-03-10; a report signed with it and
-    // declared received 2026-03-05 would count: refused. Without the rule it is accepted,
-    // as the key was valid on 2026-03-05.
+    // The key is retired (compromised, say) from 2026-03-10.
     let r = cert(
         &dir,
         &[
@@ -218,18 +209,165 @@ fn a_backdated_receipt_cannot_reach_before_the_ledger_or_a_key_retirement() {
         ],
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Received after the retirement, the key does not count: judged at the receipt.
     let before = head(&dir);
-    let r = ingest("r3.yaml", "2026-03-05T11:00:00Z");
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains("received-before-retirement"),
-        "{}",
-        r.stdout
-    );
-    // And received after the retirement, the key does not count: judged at the receipt.
     let r = ingest("r3.yaml", "2026-03-11T11:00:00Z");
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(!r.stdout.contains("received-before"), "{}", r.stdout);
+    // Declared received on 2026-03-01, when the key was still valid, the report would count;
+    // but the ledger holds later evidence for cloud-a (2026-03-02): refused, nothing written.
+    let r = ingest("r1.yaml", "2026-03-01T11:00:00Z");
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("received-before-ledger"), "{}", r.stdout);
     assert_eq!(head(&dir), before);
+    // The same instant as the latest receipt is in order.
+    let r = ingest("r1.yaml", "2026-03-02T11:00:00Z");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_verifies(&dir);
+}
+
+/// `issue` of cloud-a for the seed IaaS scope, overriding eligibility, with extra arguments.
+fn issue(dir: &std::path::Path, extra: &[&str]) -> cli::Run {
+    let mut args = vec![
+        "issue",
+        "cloud-a",
+        "--scope",
+        "scs-compatible-iaas",
+        "--version",
+        "v5.1",
+        "--at",
+        "2026-03-01",
+    ];
+    args.extend_from_slice(extra);
+    cert(dir, &args)
+}
+
+#[test]
+fn text_the_urkunde_or_a_terminal_would_show_wrongly_is_refused_where_it_enters() {
+    let (_t, dir) = setup();
+    let before = head(&dir);
+    let refused = |args: &[&str], says: &str| {
+        let r = cert(&dir, args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    };
+    for holder in [
+        "Evil\u{202E}Corp",
+        "Line\nBreak",
+        "Zero\u{200B}Width",
+        "Tab\there",
+    ] {
+        refused(
+            &[
+                "issue",
+                "cloud-a",
+                "--scope",
+                "scs-compatible-iaas",
+                "--version",
+                "v5.1",
+                "--holder",
+                holder,
+                "--override",
+                "testing",
+                "--at",
+                "2026-03-01",
+            ],
+            "invisible or control character",
+        );
+    }
+    refused(
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "scs-compatible-iaas",
+            "--version",
+            "v5.1",
+            "--holder",
+            "数据中心",
+            "--override",
+            "testing",
+            "--at",
+            "2026-03-01",
+        ],
+        "which the Urkunde cannot show",
+    );
+    for (flag, value) in [
+        ("--name", "Cloud\u{202E}B"),
+        ("--operator", "Op\u{2066}erator"),
+        ("--description", "two\nlines"),
+        ("--group", "\u{1B}[31mred"),
+    ] {
+        refused(&["subject", "add", "cloud-b", flag, value], "cloud-b: the");
+    }
+    refused(
+        &["subject", "add", "cloud-b", "--name", "Ωmega Cloud"],
+        "Urkunde cannot show",
+    );
+    assert_eq!(head(&dir), before, "nothing was committed");
+    // The forum's own names are set on every Urkunde too.
+    let r = cli::run(
+        registry::CERT,
+        &dir,
+        &["init", "reg2", "--name", "Forum\u{202E}"],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(!dir.join("reg2/.git").exists() || !dir.join("reg2/forum.toml").exists());
+    assert_verifies(&dir);
+}
+
+#[test]
+fn an_override_or_a_reason_needs_substance() {
+    let (_t, dir) = setup();
+    let before = head(&dir);
+    for blank in ["", "   ", "\t"] {
+        let r = issue(&dir, &["--override", blank]);
+        assert_eq!(r.code, 2, "{blank:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("the override's reason is blank")
+                || r.stderr.contains("invisible or control"),
+            "{blank:?}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(head(&dir), before);
+    let r = issue(&dir, &["--override", "decided by the board on 2026-02-27"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let id = r.stdout.trim().to_owned();
+    let before = head(&dir);
+    for verb in ["suspend", "withdraw"] {
+        for blank in ["", "  "] {
+            let r = cert(&dir, &[verb, &id, "--reason", blank]);
+            assert_eq!(r.code, 2, "{verb} {blank:?}: {}{}", r.stdout, r.stderr);
+            assert!(r.stderr.contains("the reason is blank"), "{}", r.stderr);
+        }
+    }
+    let scope = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/specs/example-manual.yaml"
+    );
+    assert_eq!(cert(&dir, &["scope", "add", scope]).code, 0);
+    let before_manual = head(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "manual",
+            "record",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "ex-zone-docs",
+            "pass",
+            "--evidence",
+            " ",
+            "--at",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("the evidence is blank"), "{}", r.stderr);
+    assert_eq!(head(&dir), before_manual);
+    assert_ne!(before, before_manual);
     assert_verifies(&dir);
 }

@@ -83,6 +83,9 @@ pub enum AdminError {
     /// An instant the change needs is outside the years the registry holds.
     #[error(transparent)]
     OutOfRange(#[from] time::OutOfRange),
+    /// A text that cannot be displayed.
+    #[error(transparent)]
+    Text(#[from] crate::text::TextError),
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
@@ -145,6 +148,7 @@ pub fn init(
     now: Instant,
 ) -> Result<(Registry, CommitId), AdminError> {
     let signer = forum.signers.first().ok_or(AdminError::NoSigner)?;
+    forum.check_text()?;
     let identity = identity(forum, key, now)?;
     for (slug, text) in scopes {
         Spec::load(text, &format!("scopes/{slug}.yaml"))?;
@@ -215,6 +219,12 @@ pub fn add_scope(
     now: Instant,
 ) -> Result<(String, CommitId), AdminError> {
     let spec = Spec::load(text, origin)?;
+    // The scope's name is printed in every status line and set on the Urkunde.
+    crate::text::check(
+        "the scope's name",
+        spec.name(),
+        crate::text::Display::Urkunde(crate::render::Field::ScopeName),
+    )?;
     let slug = match state.scopes.get(spec.uuid()) {
         Some(existing) if !replace => {
             return Err(AdminError::ScopeAdopted {
@@ -255,6 +265,7 @@ pub fn save_subject(
     now: Instant,
 ) -> Result<CommitId, AdminError> {
     record.check()?;
+    record.check_text()?;
     let mut all = state.subject_records();
     all.retain(|r| r.subject != record.subject);
     all.push(record.clone());
@@ -395,6 +406,11 @@ pub fn import_bootstrap(
     }
     if changed.is_empty() {
         return Err(AdminError::NothingToChange);
+    }
+    for s in &changed {
+        if let Some(r) = all.get(s) {
+            r.check_text()?;
+        }
     }
     let records: Vec<SubjectRecord> = all.values().cloned().collect();
     crate::registry::subjects::allowed_signers(&records)?;

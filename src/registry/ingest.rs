@@ -158,16 +158,6 @@ pub enum Rejection {
         /// The subject's latest receipt in the ledger.
         latest: Instant,
     },
-    /// Declared received before a signer of the subject (or of a delegate) was retired: the
-    /// retired signer would count again.
-    ReceivedBeforeRetirement {
-        /// The subject whose signer (or whose delegate's) was retired.
-        subject: String,
-        /// The declared receipt.
-        received_at: Instant,
-        /// The retirement.
-        retired: Instant,
-    },
     /// The signature or the signer's binding failed.
     Signature {
         /// Why.
@@ -199,7 +189,6 @@ impl Rejection {
             Rejection::FutureDated { .. } => "future-dated",
             Rejection::NoSigstoreTrust => "no-sigstore-trust",
             Rejection::ReceivedBeforeLedger { .. } => "received-before-ledger",
-            Rejection::ReceivedBeforeRetirement { .. } => "received-before-retirement",
             Rejection::Signature { problem, .. } => problem.code(),
             Rejection::UnknownScope { .. } => "unknown-scope",
             Rejection::UnknownSubject { .. } => "unknown-subject",
@@ -239,17 +228,6 @@ impl fmt::Display for Rejection {
                  receipts go in the order of the ledger",
                 format_instant(*received_at),
                 format_instant(*latest)
-            ),
-            Rejection::ReceivedBeforeRetirement {
-                subject,
-                received_at,
-                retired,
-            } => write!(
-                f,
-                "received at {} but a signer of {subject} was retired at {}; a receipt before a \
-                 retirement would let the retired signer count (import archives before retiring keys)",
-                format_instant(*received_at),
-                format_instant(*retired)
             ),
             Rejection::Signature { problem, refused } => {
                 write!(f, "{problem}")?;
@@ -662,34 +640,16 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
     FileOutcome::Ingested { sha256, lines }
 }
 
-/// A declared receipt may not reach back before what the registry already holds for the
-/// subject: evidence in the ledger (received later), or the retirement of one of its signers
-/// or its delegates' signers (keys are judged at the receipt, so the retired key would count).
+/// A declared receipt may not reach back before evidence the ledger already holds for the
+/// subject: keys are judged at the receipt, so a receipt slipped in before later evidence could
+/// make a key count that was retired in between.
 fn receipt_out_of_order(checker: &Checker<'_>, subject: &Subject) -> Option<Rejection> {
     let received_at = checker.receipt.received_at;
-    if let Some(latest) = checker.latest_receipt.get(subject.as_str())
-        && received_at < *latest
-    {
-        return Some(Rejection::ReceivedBeforeLedger {
-            subject: subject.to_string(),
-            received_at,
-            latest: *latest,
-        });
-    }
-    let record = checker.state.subjects.get(subject)?;
-    let signers = std::iter::once(record).chain(
-        record
-            .delegates
-            .iter()
-            .filter_map(|d| checker.state.subjects.get(d)),
-    );
-    let retired = signers
-        .filter_map(|r| r.last_retirement(checker.receipt.ingested_at))
-        .max()?;
-    (received_at < retired).then(|| Rejection::ReceivedBeforeRetirement {
+    let latest = *checker.latest_receipt.get(subject.as_str())?;
+    (received_at < latest).then(|| Rejection::ReceivedBeforeLedger {
         subject: subject.to_string(),
         received_at,
-        retired,
+        latest,
     })
 }
 

@@ -52,6 +52,9 @@ pub enum ManualError {
         /// Now.
         now: Instant,
     },
+    /// The evidence cannot be displayed (blank, control characters).
+    #[error(transparent)]
+    Text(#[from] crate::text::TextError),
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] sig::Error),
@@ -115,6 +118,11 @@ pub fn record(
             scope: spec.name().to_owned(),
         });
     }
+    crate::text::check(
+        "the evidence",
+        check.evidence,
+        crate::text::Display::Printed,
+    )?;
     let received_at = check.recorded_at.unwrap_or(now);
     let allowance = chrono::Duration::minutes(i64::from(state.forum.policy.max_future_minutes));
     if crate::time::add(now, allowance, "").is_ok_and(|limit| received_at > limit) {
