@@ -371,3 +371,42 @@ fn an_override_or_a_reason_needs_substance() {
     assert_ne!(before, before_manual);
     assert_verifies(&dir);
 }
+
+#[test]
+fn subjects_that_differ_only_in_case_are_refused() {
+    let (_t, dir) = setup();
+    let before = head(&dir);
+    for name in ["Cloud-A", "CLOUD-A", "cloud-A"] {
+        let r = cert(&dir, &["subject", "add", name]);
+        assert_eq!(r.code, 2, "{name}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr
+                .contains("differs from the existing subject cloud-a only in letter case"),
+            "{}",
+            r.stderr
+        );
+    }
+    // From a bootstrap file: against the registry, and within the file.
+    std::fs::write(
+        dir.join("b1.yaml"),
+        "accounts:\n  - subject: Cloud-a\n    keys: []\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b2.yaml"),
+        "accounts:\n  - subject: ops-x\n    keys: []\n  - subject: OPS-X\n    keys: []\n",
+    )
+    .unwrap();
+    for file in ["b1.yaml", "b2.yaml"] {
+        let r = cert(&dir, &["subject", "import", file]);
+        assert_eq!(r.code, 2, "{file}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("only in letter case"),
+            "{file}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(head(&dir), before);
+    assert!(!dir.join("reg/subjects/Cloud-A.yaml").exists());
+    assert_verifies(&dir);
+}

@@ -83,6 +83,15 @@ pub enum AdminError {
     /// An instant the change needs is outside the years the registry holds.
     #[error(transparent)]
     OutOfRange(#[from] time::OutOfRange),
+    /// A subject differing from another only in letter case: their files would be one on a
+    /// case-insensitive file system (macOS, Windows), and people would read them as one.
+    #[error("subject {new} differs from the existing subject {existing} only in letter case")]
+    SubjectCaseClash {
+        /// The subject being added.
+        new: Subject,
+        /// The subject already there.
+        existing: Subject,
+    },
     /// A text that cannot be displayed.
     #[error(transparent)]
     Text(#[from] crate::text::TextError),
@@ -251,6 +260,23 @@ pub fn add_scope(
     Ok((slug, id))
 }
 
+/// Refuses `new` when one of `existing` is the same name in another letter case.
+fn refuse_case_clash<'a>(
+    new: &Subject,
+    existing: impl IntoIterator<Item = &'a Subject>,
+) -> Result<(), AdminError> {
+    match existing
+        .into_iter()
+        .find(|e| *e != new && e.as_str().eq_ignore_ascii_case(new.as_str()))
+    {
+        Some(e) => Err(AdminError::SubjectCaseClash {
+            new: new.clone(),
+            existing: e.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Writes one subject record in its own commit.
 ///
 /// # Errors
@@ -266,6 +292,7 @@ pub fn save_subject(
 ) -> Result<CommitId, AdminError> {
     record.check()?;
     record.check_text()?;
+    refuse_case_clash(&record.subject, state.subjects.keys())?;
     let mut all = state.subject_records();
     all.retain(|r| r.subject != record.subject);
     all.push(record.clone());
@@ -411,6 +438,7 @@ pub fn import_bootstrap(
         if let Some(r) = all.get(s) {
             r.check_text()?;
         }
+        refuse_case_clash(s, all.keys())?;
     }
     let records: Vec<SubjectRecord> = all.values().cloned().collect();
     crate::registry::subjects::allowed_signers(&records)?;
