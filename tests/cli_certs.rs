@@ -638,3 +638,79 @@ fn render_makes_one_reproducible_page_whose_qr_leads_to_the_status_page() {
         r.stderr
     );
 }
+
+/// A certificate issued now, its record checked offline from the registry's files (no
+/// archive, no forum key): `(dir, id)`.
+fn issued_now() -> (tempfile::TempDir, PathBuf, String) {
+    let (t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--override",
+            "openssl judges at the wall clock: issue now",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    (t, dir, id)
+}
+
+fn verify_offline(dir: &Path, id: &str, extra: &[&str]) -> Run {
+    let record = format!("certificates/{id}.yaml");
+    let mut args = vec!["verify", &record, "--keys", "keys/allowed_signers"];
+    args.extend_from_slice(extra);
+    run(CERT, &dir.join("reg"), &args)
+}
+
+/// Issue 10.3: a CRL past its nextUpdate says nothing about now. Offline verify cannot decide
+/// (exit 2, saying why), as `openssl verify -crl_check` refuses the stale CRL; so does a CRL
+/// whose thisUpdate lies after the instant asked about.
+#[test]
+fn a_stale_crl_leaves_offline_verify_undecided_as_under_openssl() {
+    let (_t, dir, id) = issued_now();
+    ok(cert(&dir, &["crl", "--next-update", "1d"]));
+    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    let at = later.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &at]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("stale") && r.stderr.contains("nextUpdate"),
+        "{}",
+        r.stderr
+    );
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &at, "--json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // A current CRL answers.
+    ok(verify_offline(&dir, &id, &["--crl", "crl.pem"]));
+    // Before the CRL was made: it cannot speak for that instant either.
+    let earlier = chrono::Utc::now() - chrono::Duration::hours(1);
+    let before = earlier.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &before]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("thisUpdate"), "{}", r.stderr);
+
+    let attime = later.timestamp().to_string();
+    let pem = format!("certificates/{id}.pem");
+    let Some((success, text)) = openssl(
+        &dir.join("reg"),
+        &[
+            "verify",
+            "-crl_check",
+            "-attime",
+            &attime,
+            "-CAfile",
+            "keys/forum-ca.pem",
+            "-CRLfile",
+            "crl.pem",
+            &pem,
+        ],
+    ) else {
+        return;
+    };
+    assert!(!success && text.contains("CRL has expired"), "{text}");
+}
