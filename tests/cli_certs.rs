@@ -660,6 +660,15 @@ fn issued_now() -> (tempfile::TempDir, PathBuf, String) {
     (t, dir, id)
 }
 
+/// The wall clock shifted by `hours`, as an instant argument: openssl judges at the wall clock.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test lines up with openssl's clock"
+)]
+fn now_plus(hours: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::hours(hours)
+}
+
 fn verify_offline(dir: &Path, id: &str, extra: &[&str]) -> Run {
     let record = format!("certificates/{id}.yaml");
     let mut args = vec!["verify", &record, "--keys", "keys/allowed_signers"];
@@ -674,7 +683,7 @@ fn verify_offline(dir: &Path, id: &str, extra: &[&str]) -> Run {
 fn a_stale_crl_leaves_offline_verify_undecided_as_under_openssl() {
     let (_t, dir, id) = issued_now();
     ok(cert(&dir, &["crl", "--next-update", "1d"]));
-    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    let later = now_plus(48);
     let at = later.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &at]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
@@ -688,7 +697,7 @@ fn a_stale_crl_leaves_offline_verify_undecided_as_under_openssl() {
     // A current CRL answers.
     ok(verify_offline(&dir, &id, &["--crl", "crl.pem"]));
     // Before the CRL was made: it cannot speak for that instant either.
-    let earlier = chrono::Utc::now() - chrono::Duration::hours(1);
+    let earlier = now_plus(-1);
     let before = earlier.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &before]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
