@@ -723,3 +723,50 @@ fn a_stale_crl_leaves_offline_verify_undecided_as_under_openssl() {
     };
     assert!(!success && text.contains("CRL has expired"), "{text}");
 }
+
+/// Issue 10.16: offline verify without a CRL cannot see a withdrawal. It says so on stderr and
+/// in --json (`"revocation": "not checked"`); `--require-crl` makes it undecided (exit 2).
+#[test]
+fn offline_verify_without_a_crl_says_revocation_was_not_checked() {
+    let (_t, dir, id) = issued_now();
+    ok(cert(
+        &dir,
+        &[
+            "withdraw",
+            &id,
+            "--reason",
+            "closed",
+            "--code",
+            "privilege-withdrawn",
+        ],
+    ));
+    let r = verify_offline(&dir, &id, &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("revocation not checked"), "{}", r.stderr);
+    let r = verify_offline(&dir, &id, &["--json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["revocation"], "not checked", "{}", r.stdout);
+    let r = verify_offline(&dir, &id, &["--require-crl"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("revocation not checked"), "{}", r.stderr);
+    let r = verify_offline(&dir, &id, &["--require-crl", "--json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // With the CRL: withdrawn, and the record says revocation was checked.
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--require-crl", "--json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["status"], "withdrawn");
+    assert_eq!(v["revocation"], "checked", "{}", r.stdout);
+    // A CRL without the CA to check it is not silently ignored.
+    fs::rename(dir.join("reg/keys/forum-ca.pem"), dir.join("ca.pem")).unwrap();
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--ca", "../ca.pem"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    fs::rename(dir.join("ca.pem"), dir.join("reg/keys/forum-ca.pem")).unwrap();
+    // With a registry, the events decide.
+    let r = cert(&dir, &["verify", &id, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["revocation"], "checked", "{}", r.stdout);
+}
