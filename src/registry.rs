@@ -122,6 +122,16 @@ pub enum Recovery {
     },
 }
 
+/// Everything [`Registry::recover`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Recovered {
+    /// What became of an unfinished change.
+    pub change: Recovery,
+    /// The holder of a lock left by a writer that is gone (killed, crashed), now cleared.
+    pub stale_lock: Option<LockHolder>,
+}
+
 /// An open registry: its work tree root and its git repository.
 pub struct Registry {
     root: PathBuf,
@@ -211,16 +221,20 @@ impl Registry {
 
     /// Undoes an unfinished change left by a crash: removes the files it created, checks the
     /// work tree and index out at `HEAD` (`git reset --hard`; other uncommitted edits to
-    /// tracked files are discarded too), and removes the journal. Takes the writer lock.
+    /// tracked files are discarded too), and removes the journal. Takes the writer lock,
+    /// taking over (and reporting) a lock whose holder is gone.
     ///
     /// # Errors
     ///
-    /// [`Error::Locked`] if a writer holds the lock (remove a stale lock with
-    /// [`Registry::break_lock`] first), [`Error::NotARegistry`], I/O and git errors.
-    pub fn recover(dir: &Path) -> Result<Recovery, Error> {
+    /// [`Error::Locked`] if a writer that still runs holds the lock, [`Error::NotARegistry`],
+    /// I/O and git errors.
+    pub fn recover(dir: &Path) -> Result<Recovered, Error> {
         let registry = Registry::open_unchecked(dir)?;
-        let _lock = Lock::acquire(registry.lock_path())?;
-        recover_locked(&registry)
+        let (_lock, stale_lock) = Lock::acquire_recovering(registry.lock_path())?;
+        Ok(Recovered {
+            change: recover_locked(&registry)?,
+            stale_lock,
+        })
     }
 
     /// Removes the writer lock whoever holds it, and says who did (`None`: it was not held).

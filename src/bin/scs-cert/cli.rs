@@ -497,6 +497,10 @@ pub(crate) struct VerifyArgs {
     /// Without a registry: the forum's CA certificate (default: forum-ca.pem beside --keys).
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) ca: Option<PathBuf>,
+    /// Without a registry: refuse to answer "valid" (exit 2) when no --crl is given, since
+    /// suspension and withdrawal cannot be seen without one.
+    #[arg(long)]
+    pub(crate) require_crl: bool,
     /// Judge at this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,

@@ -300,6 +300,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
                 keys: None,
                 crl: None,
                 ca: None,
+                require_crl: false,
                 at: Some(at_arg(now)?),
                 json: false,
             },
