@@ -526,7 +526,22 @@ fn gitignore_path() -> Result<RegistryPath, Error> {
 }
 
 /// [`Registry::recover`] with the lock already held (also used by a failing commit).
+/// The lock files git (and libgit2) take while writing; a writer killed in the middle leaves
+/// them, and every later write of the ref, index or config fails on them.
+const GIT_LOCK_FILES: [&str; 5] = [
+    "index.lock",
+    "HEAD.lock",
+    "refs/heads/main.lock",
+    "packed-refs.lock",
+    "config.lock",
+];
+
 fn recover_locked(registry: &Registry) -> Result<Recovery, Error> {
+    // We hold the writer lock, and every writer of a registry takes it first: a git lock file
+    // now is a dead writer's. What it guarded was not renamed into place, so it is dropped.
+    for name in GIT_LOCK_FILES {
+        worktree::remove_if_present(&registry.repo.path().join(name))?;
+    }
     let journal_path = registry.journal_path();
     let Some(record) = Journal::read(&journal_path)? else {
         return Ok(Recovery::NothingToDo);

@@ -410,3 +410,33 @@ fn subjects_that_differ_only_in_case_are_refused() {
     assert!(!dir.join("reg/subjects/Cloud-A.yaml").exists());
     assert_verifies(&dir);
 }
+
+#[test]
+fn the_same_manual_check_recorded_twice_is_refused_the_second_time() {
+    let (_t, dir) = setup();
+    let scope = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/specs/example-manual.yaml"
+    );
+    assert_eq!(cert(&dir, &["scope", "add", scope]).code, 0);
+    let args = [
+        "manual",
+        "record",
+        "cloud-a",
+        "--scope",
+        "example-manual-scope",
+        "ex-zone-docs",
+        "pass",
+        "--evidence",
+        "reviewed",
+        "--at",
+        "2026-03-01",
+    ];
+    assert_eq!(cert(&dir, &args).code, 0);
+    let before = head(&dir);
+    let r = cert(&dir, &args);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("recorded already"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    assert_verifies(&dir);
+}

@@ -145,24 +145,11 @@ fn template() -> &'static Path {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Runs one sequence; the first broken promise is the error.
 fn run_sequence(ops: &[Op]) -> Result<(), TestCaseError> {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("w");
-    copy_dir(template(), &dir);
+    registry::copy_dir(template(), &dir);
     let mut issued: Vec<String> = Vec::new();
     let mut run_no = 0u32;
     for (step, op) in ops.iter().enumerate() {

@@ -55,6 +55,15 @@ pub enum ManualError {
     /// The evidence cannot be displayed (blank, control characters).
     #[error(transparent)]
     Text(#[from] crate::text::TextError),
+    /// The same check (subject, scope, testcase, instant) is recorded already.
+    #[error("this check is recorded already (run {run})")]
+    AlreadyRecorded {
+        /// Its run uuid.
+        run: String,
+    },
+    /// The ledger could not be read.
+    #[error(transparent)]
+    State(#[from] crate::registry::state::StateError),
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] sig::Error),
@@ -189,9 +198,14 @@ pub fn record(
         signed_by: "forum".into(),
         results: [(check.testcase.to_owned(), value)].into(),
     };
-    crate::registry::ingest::store_object(registry, &sha256, &body)?;
     let identity = admin::identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;
+    // Under the lock: run uuids are unique in the ledger, and this one is derived from the
+    // check, so a second recording of the same check is refused rather than counted twice.
+    if crate::registry::state::all_known_runs(registry)?.contains_key(&run) {
+        return Err(ManualError::AlreadyRecorded { run });
+    }
+    crate::registry::ingest::store_object(registry, &sha256, &body)?;
     change.append(&line.path(), line.to_line().as_bytes())?;
     let verdict = if check.pass { "pass" } else { "fail" };
     let commit = change.commit(
