@@ -75,14 +75,14 @@ pub(crate) fn head(dir: &Path) -> Vec<u8> {
 
 /// Copies a folder tree (a template registry and its working files), as `cp -r`.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), &target).unwrap();
+            fs::copy(entry.path(), &target).unwrap();
         }
     }
 }
