@@ -440,3 +440,53 @@ fn the_same_manual_check_recorded_twice_is_refused_the_second_time() {
     assert_eq!(head(&dir), before);
     assert_verifies(&dir);
 }
+
+#[test]
+fn a_key_cannot_be_retired_at_or_before_its_binding() {
+    let (_t, dir) = setup();
+    assert_eq!(
+        cli::run(registry::REPORT, &dir, &["keygen", "-o", "b"]).code,
+        0
+    );
+    let b = std::fs::read_to_string(dir.join("b.pub")).unwrap();
+    let fp = scs_cert::sig::Fingerprint::of(&ssh_key::PublicKey::from_openssh(b.trim()).unwrap())
+        .to_string();
+    // Bound now, retired now (the same second): never valid. It used to be accepted, and the
+    // allowed_signers line it yielded stopped every later ingest.
+    let r = cert(&dir, &["subject", "key", "add", "cloud-a", "b.pub"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let before = head(&dir);
+    let r = cert(&dir, &["subject", "key", "retire", "cloud-a", &fp]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("can only be retired after that"),
+        "{}",
+        r.stderr
+    );
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "retire",
+            "cloud-a",
+            &fp,
+            "--at",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(head(&dir), before);
+    write_signed(
+        &dir,
+        "r.yaml",
+        &report("cloud-a", 1, "2026-03-01 10:00:00", None),
+        "a",
+    );
+    let r = cert(
+        &dir,
+        &["ingest", "--received-at", "2026-03-01T11:00:00Z", "r.yaml"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_verifies(&dir);
+}

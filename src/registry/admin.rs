@@ -92,6 +92,19 @@ pub enum AdminError {
         /// The subject already there.
         existing: Subject,
     },
+    /// A key would be retired at or before the instant it was bound.
+    #[error(
+        "{subject}: the key was bound at {added}; it can only be retired after that, not at {}",
+        format_instant(*retired)
+    )]
+    RetiredBeforeBound {
+        /// The subject.
+        subject: Subject,
+        /// The retirement asked for.
+        retired: Instant,
+        /// When the key was bound (RFC 3339).
+        added: String,
+    },
     /// A text that cannot be displayed.
     #[error(transparent)]
     Text(#[from] crate::text::TextError),
@@ -296,7 +309,9 @@ pub fn save_subject(
     let mut all = state.subject_records();
     all.retain(|r| r.subject != record.subject);
     all.push(record.clone());
-    crate::registry::subjects::allowed_signers(&all)?;
+    // What ingest will read back must parse: a record that yields a broken allowed_signers
+    // line would stop every later ingest.
+    crate::registry::subjects::trust(&all)?;
     let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;
     change.write(
@@ -370,6 +385,17 @@ pub fn retire_key(
         if k.retired.is_none()
             && Fingerprint::of(&k.public_key(subject)?).to_string() == fingerprint
         {
+            // Validity is half-open, [added, retired), in whole seconds (allowed_signers):
+            // a key retired at or before its binding would never have been valid.
+            if time::parse_rfc3339(&k.added)
+                .is_some_and(|added| at.timestamp() <= added.timestamp())
+            {
+                return Err(AdminError::RetiredBeforeBound {
+                    subject: subject.clone(),
+                    retired: at,
+                    added: k.added.clone(),
+                });
+            }
             k.retired = Some(format_instant(at));
             found = true;
         }
@@ -441,7 +467,7 @@ pub fn import_bootstrap(
         refuse_case_clash(s, all.keys())?;
     }
     let records: Vec<SubjectRecord> = all.values().cloned().collect();
-    crate::registry::subjects::allowed_signers(&records)?;
+    crate::registry::subjects::trust(&records)?;
     // The commit is made now; `at` only dates the keys' binding.
     let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;

@@ -249,7 +249,9 @@ pub(crate) struct KeyAddArgs {
     /// The subject.
     pub(crate) subject: String,
     /// The OpenSSH public key line, or a .pub file.
-    pub(crate) key: String,
+    // Not `key`: the global `--key` (the forum's key) has that id, and clap panics on the clash.
+    #[arg(id = "public_key", value_name = "KEYLINE|FILE.pub")]
+    pub(crate) public_key: String,
     /// A name for the key.
     #[arg(long)]
     pub(crate) name: Option<String>,
@@ -539,4 +541,15 @@ pub(crate) struct RenderArgs {
     /// Active status judged at this instant for --all (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap checks its definition only for the subcommand being parsed, at run time (debug
+    /// builds): an argument clashing with a global one panicked only when that one subcommand
+    /// ran. This checks every subcommand at once.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        <super::Args as clap::CommandFactory>::command().debug_assert();
+    }
 }

@@ -151,3 +151,14 @@ pub(crate) struct DemoArgs {
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub(crate) dir: Option<PathBuf>,
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap checks its definition only for the subcommand being parsed, at run time (debug
+    /// builds): an argument clashing with a global one panicked only when that one subcommand
+    /// ran. This checks every subcommand at once.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        <super::Args as clap::CommandFactory>::command().debug_assert();
+    }
+}
