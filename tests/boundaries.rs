@@ -490,3 +490,99 @@ fn a_key_cannot_be_retired_at_or_before_its_binding() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_verifies(&dir);
 }
+
+/// Runs `scs-cert --registry reg ARGS` with stdout and stderr pipes whose reading ends are
+/// closed before it writes (`| true`); its exit status.
+fn with_closed_pipes(dir: &std::path::Path, args: &[&str], close_stderr: bool) -> i32 {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(registry::CERT)
+        .args(["--registry", "reg"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SCS_REGISTRY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(if close_stderr {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait().unwrap().code().unwrap_or(-1)
+}
+
+#[test]
+fn the_exit_status_does_not_depend_on_whether_output_could_be_written() {
+    let (_t, dir) = setup();
+    let no = ["eligible", "cloud-a", "--scope", "scs-compatible-iaas"];
+    let no_json = [
+        "eligible",
+        "--json",
+        "cloud-a",
+        "--scope",
+        "scs-compatible-iaas",
+    ];
+    let yes = ["subject", "list"];
+    let error = ["status", "no-such-subject"];
+    for close_stderr in [false, true] {
+        for _ in 0..3 {
+            assert_eq!(
+                with_closed_pipes(&dir, &no, close_stderr),
+                1,
+                "a no stays a no"
+            );
+            assert_eq!(with_closed_pipes(&dir, &no_json, close_stderr), 1);
+            assert_eq!(with_closed_pipes(&dir, &yes, close_stderr), 0);
+            assert_eq!(
+                with_closed_pipes(&dir, &error, close_stderr),
+                2,
+                "no panic (101)"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_name_cannot_forge_an_output_line() {
+    let (_t, dir) = setup();
+    let forged = "r.yaml\ningested  forged.yaml (1 document";
+    write_signed(
+        &dir,
+        forged,
+        &report("cloud-a", 1, "2026-03-01 10:00:00", None),
+        "a",
+    );
+    let r = cert(
+        &dir,
+        &["ingest", "--received-at", "2026-03-01T11:00:00Z", forged],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        all.contains(r#""r.yaml\ningested  forged.yaml (1 document""#),
+        "the name is quoted and escaped: {all}"
+    );
+    assert!(
+        !all.lines().any(|l| l.starts_with("ingested  forged")),
+        "{all}"
+    );
+    // scs-report prints file names the same way.
+    let allowed = dir.join("allowed");
+    let line = std::fs::read_to_string(dir.join("a.pub")).unwrap();
+    std::fs::write(&allowed, format!("cloud-a {}\n", line.trim())).unwrap();
+    let r = cli::run(
+        registry::REPORT,
+        &dir,
+        &["verify", "--allowed-signers", "allowed", forged],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("ingested  forged")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(r"r.yaml\ningested"), "{}", r.stdout);
+}

@@ -163,11 +163,11 @@ fn say(
 
 fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = cli::read_input(path, MAX_BYTES)?;
-    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", cli::shown(&path)))
 }
 
 fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
-    let s = path.display().to_string();
+    let s = cli::shown(&path).to_string();
     PathBuf::from(match s.strip_suffix(from) {
         Some(stem) => format!("{stem}{to}"),
         None => format!("{s}{to}"),
