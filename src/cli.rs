@@ -198,6 +198,30 @@ pub fn shown<P: AsRef<std::path::Path> + ?Sized>(name: &P) -> String {
     }
 }
 
+/// Arguments anywhere in `cmd`'s tree whose id is a global argument's: clap panics when
+/// either is read (a positional `key` beside the global `--key`), and neither its
+/// `debug_assert` nor `--help` sees it. For the binaries' tests.
+pub fn shadowed_globals(cmd: &clap::Command) -> Vec<String> {
+    fn walk(cmd: &clap::Command, globals: &[&str], path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments().filter(|a| !a.is_global_set()) {
+            if globals.contains(&arg.get_id().as_str()) {
+                out.push(format!("{path}: {}", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, globals, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let globals: Vec<&str> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().as_str())
+        .collect();
+    let mut out = Vec::new();
+    walk(cmd, &globals, cmd.get_name(), &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::shown;
