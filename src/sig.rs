@@ -25,6 +25,7 @@ pub use body::{BODY_SEPARATOR, split_upload_body, upload_body};
 pub use fingerprint::Fingerprint;
 pub use key::{SigningKey, write_key_pair};
 pub use namespace::Namespace;
+pub(crate) use signature::check_algorithm;
 pub use signature::{MAX_ARMORED_LEN, Signature, sign};
 
 /// What a [`Error::Malformed`] could not read.
@@ -131,7 +132,9 @@ pub enum Error {
     },
     /// A key or signature algorithm this build does not verify or sign with (only Ed25519 and
     /// its FIDO variant `sk-ssh-ed25519@openssh.com` are).
-    #[error("unsupported key algorithm {algorithm} (only ssh-ed25519 is supported)")]
+    #[error(
+        "unsupported key algorithm {algorithm} (supported: ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa with rsa-sha2-256/512 signatures)"
+    )]
     UnsupportedAlgorithm {
         /// The algorithm met.
         algorithm: ssh_key::Algorithm,

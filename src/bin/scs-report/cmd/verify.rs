@@ -32,6 +32,14 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
         bail!("--bundle names the bundle of one report; give exactly one FILE");
     }
     let trust = load_trusts(&args)?;
+    if let Trust::AllowedSigners(allowed) = &trust.ssh {
+        for (line, key_type) in allowed.unsupported() {
+            printer.warn(&format!(
+                "{}:{line}: key type {key_type} is not supported; that line is ignored",
+                allowed.origin()
+            ));
+        }
+    }
     let at = args.at.map_or_else(cli::now, |a| a.instant());
     let mut outcome = Outcome::Success;
     // Files are checked in parallel (one worker per core), in batches so output still streams;
