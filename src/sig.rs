@@ -64,8 +64,9 @@ pub enum Error {
         /// What was being done ("generate a key", "sign", "encrypt the key").
         operation: &'static str,
         /// What ssh-key said.
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// A string that is not an SSH key fingerprint `SHA256:<base64>`.
     #[error(
@@ -103,8 +104,9 @@ pub enum Error {
         /// What was being read.
         what: Material,
         /// What the decoder said.
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// An upload body without the `-----END SSH SIGNATURE-----\n&` separator.
     #[error(

@@ -48,7 +48,7 @@ impl Signature {
             }
             Error::Malformed {
                 what: Material::Signature,
-                source,
+                source: Box::new(source),
             }
         })
     }
@@ -199,7 +199,7 @@ pub fn sign(key: &SigningKey, namespace: &Namespace, message: &[u8]) -> Result<S
         .map(Signature)
         .map_err(|source| Error::Crypto {
             operation: "sign",
-            source,
+            source: Box::new(source),
         })
 }
 

@@ -101,8 +101,9 @@ pub enum LineProblem {
     #[error("invalid public key: {source}")]
     InvalidKey {
         /// What ssh-key said.
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// A timestamp that is not `YYYYMMDD[Z]` or `YYYYMMDDHHMM[SS][Z]`.
     #[error("invalid {option} time {value:?} (expected YYYYMMDD[Z] or YYYYMMDDHHMM[SS][Z])")]
@@ -309,8 +310,10 @@ fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, LineProblem> {
             key_type: key_type.chars().take(80).collect(),
         });
     }
-    let key = ssh_key::PublicKey::from_openssh(key_text)
-        .map_err(|source| LineProblem::InvalidKey { source })?;
+    let key =
+        ssh_key::PublicKey::from_openssh(key_text).map_err(|source| LineProblem::InvalidKey {
+            source: Box::new(source),
+        })?;
     Ok(Some(Entry {
         line,
         principals: principals.to_owned(),
