@@ -34,6 +34,7 @@ mod signing;
 pub mod state;
 pub mod subjects;
 mod worktree;
+pub(crate) use worktree::{open_regular, read_regular};
 
 use std::ffi::OsStr;
 use std::fmt;
@@ -130,6 +131,8 @@ pub struct Recovered {
     pub change: Recovery,
     /// The holder of a lock left by a writer that is gone (killed, crashed), now cleared.
     pub stale_lock: Option<LockHolder>,
+    /// Temporary files a crashed ingest left in the archive, now removed.
+    pub orphans: Vec<PathBuf>,
 }
 
 /// An open registry: its work tree root and its git repository.
@@ -231,9 +234,11 @@ impl Registry {
     pub fn recover(dir: &Path) -> Result<Recovered, Error> {
         let registry = Registry::open_unchecked(dir)?;
         let (_lock, stale_lock) = Lock::acquire_recovering(registry.lock_path())?;
+        let change = recover_locked(&registry)?;
         Ok(Recovered {
-            change: recover_locked(&registry)?,
+            change,
             stale_lock,
+            orphans: remove_archive_orphans(&registry.archive_dir())?,
         })
     }
 
@@ -523,6 +528,35 @@ fn gitignore_path() -> Result<RegistryPath, Error> {
         path: ".gitignore".into(),
         problem,
     })
+}
+
+/// Removes the temporary files of archive writes (`archive/sha256/xx/.<sha256>.tmp<pid>`)
+/// that a crash left; with the lock held no writer is making one. Returns what it removed.
+fn remove_archive_orphans(archive: &Path) -> Result<Vec<PathBuf>, Error> {
+    let list = |dir: &Path| -> Result<Vec<PathBuf>, Error> {
+        match fs::read_dir(dir) {
+            Ok(entries) => entries
+                .map(|e| e.map(|e| e.path()).map_err(|e| Error::io("list", dir, &e)))
+                .collect(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(Error::io("list", dir, &e)),
+        }
+    };
+    let mut removed = Vec::new();
+    for bucket in list(&archive.join("sha256"))? {
+        if !fs::symlink_metadata(&bucket).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        for file in list(&bucket)? {
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            let temporary = name.is_some_and(|n| n.starts_with('.') && n.contains(".tmp"));
+            if temporary && fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+                fs::remove_file(&file).map_err(|e| Error::io("remove", &file, &e))?;
+                removed.push(file);
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// [`Registry::recover`] with the lock already held (also used by a failing commit).

@@ -548,3 +548,200 @@ fn demo_runs() {
         r.stdout
     );
 }
+
+/// `args` of `exe` in `dir`, killed and reported if it runs longer than 20 s (a FIFO read
+/// blocks for ever).
+fn run_bounded(exe: &str, dir: &Path, args: &[&str]) -> cli::Run {
+    use std::process::Stdio;
+    let mut child = Command::new(exe)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SCS_REGISTRY")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    cli::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn mkfifo(path: &Path) -> bool {
+    let Some(tool) = tools::require("mkfifo") else {
+        return false;
+    };
+    assert!(Command::new(tool).arg(path).status().unwrap().success());
+    true
+}
+
+/// Issue 10.17: only regular files are read. A FIFO never blocks a command: it is refused with
+/// a clear error wherever a file is read (report, signature, keys, record).
+#[test]
+fn a_fifo_is_refused_and_never_blocks() {
+    let (_t, dir) = setup();
+    if !mkfifo(&dir.join("pipe.yaml")) {
+        return;
+    }
+    write_signed(
+        &dir,
+        "good.yaml",
+        &report("cloud-a", 1, "2026-03-01T10:00:00", None),
+        "a",
+    );
+    let reg = "reg";
+    for args in [
+        vec!["--registry", reg, "ingest", "pipe.yaml"],
+        vec!["verify", "pipe.yaml", "--keys", "reg/keys/allowed_signers"],
+        vec!["verify", "good.yaml", "--keys", "pipe.yaml"],
+        vec!["--registry", reg, "scope", "add", "pipe.yaml"],
+    ] {
+        let r = run_bounded(CERT, &dir, &args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            format!("{}{}", r.stdout, r.stderr).contains("not a regular file"),
+            "{args:?}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+    // A FIFO where the signature belongs.
+    fs::remove_file(dir.join("good.yaml.sig")).unwrap();
+    mkfifo(&dir.join("good.yaml.sig"));
+    for (exe, args) in [
+        (CERT, vec!["--registry", reg, "ingest", "good.yaml"]),
+        (
+            REPORT,
+            vec!["verify", "--allowed-signers", "pipe.yaml", "good.yaml"],
+        ),
+    ] {
+        let r = run_bounded(exe, &dir, &args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            format!("{}{}", r.stdout, r.stderr).contains("not a regular file"),
+            "{args:?}: {}{}",
+            r.stdout,
+            r.stderr
+        );
+    }
+}
+
+/// Issue 10.17: `ingest DIR` says which files it skipped and why.
+#[test]
+fn ingest_dir_reports_each_skipped_file() {
+    let (_t, dir) = setup();
+    let d = dir.join("in");
+    fs::create_dir(&d).unwrap();
+    write_signed(
+        &d,
+        "good.yaml",
+        &report("cloud-a", 1, "2026-03-01T10:00:00", None),
+        "../a",
+    );
+    fs::write(d.join("notes.txt"), "x").unwrap();
+    fs::create_dir(d.join("sub.yaml")).unwrap();
+    fs::write(d.join("lost.yaml.sig"), "x").unwrap();
+    let fifo = mkfifo(&d.join("pipe.yaml"));
+    let r = run_bounded(
+        CERT,
+        &dir,
+        &[
+            "--registry",
+            "reg",
+            "ingest",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+            "in",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        all.contains("ingested") && all.contains("good.yaml"),
+        "{all}"
+    );
+    for name in ["notes.txt", "sub.yaml", "lost.yaml.sig"] {
+        assert!(
+            all.lines()
+                .any(|l| l.contains("skipped") && l.contains(name)),
+            "{name}: {all}"
+        );
+    }
+    if fifo {
+        assert!(
+            all.lines().any(|l| l.contains("skipped")
+                && l.contains("pipe.yaml")
+                && l.contains("not a regular file")),
+            "{all}"
+        );
+    }
+    assert!(
+        !all.lines()
+            .any(|l| l.contains("skipped") && l.contains("good.yaml.sig")),
+        "a report's own signature is not skipped: {all}"
+    );
+    let r = run_bounded(
+        CERT,
+        &dir,
+        &[
+            "--registry",
+            "reg",
+            "ingest",
+            "--json",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+            "in",
+        ],
+    );
+    let skipped: Vec<_> = json_lines(&r.stdout)
+        .into_iter()
+        .filter(|v| v["outcome"] == "skipped")
+        .collect();
+    assert_eq!(skipped.len(), 3 + usize::from(fifo), "{}", r.stdout);
+}
+
+/// Issue 10.17: `registry recover` removes temporary files a crashed ingest left in the
+/// archive; `registry verify` passes before and after.
+#[test]
+fn recover_removes_orphan_temporary_files_from_the_archive() {
+    let (_t, dir) = setup();
+    write_signed(
+        &dir,
+        "good.yaml",
+        &report("cloud-a", 1, "2026-03-01T10:00:00", None),
+        "a",
+    );
+    let r = cert(
+        &dir,
+        &[
+            "ingest",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+            "good.yaml",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sha = "ab".repeat(32);
+    let orphan = dir.join(format!("reg/archive/sha256/ab/.{sha}.tmp4294967"));
+    fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    fs::write(&orphan, "half").unwrap();
+    let r = cert(&dir, &["registry", "recover"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!orphan.exists());
+    assert!(r.stderr.contains(".tmp4294967"), "{}", r.stderr);
+    let r = cert(&dir, &["registry", "verify"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}

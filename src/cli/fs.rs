@@ -1,6 +1,6 @@
 //! Reading inputs and writing outputs so that failures leave nothing half-written.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::Path;
 
@@ -22,14 +22,14 @@ pub fn read_input(path: &Path, limit: usize) -> anyhow::Result<Vec<u8>> {
             .read_to_end(&mut buf)
             .context("while reading stdin")?;
     } else {
-        File::open(path)
+        crate::registry::open_regular(path)
             .and_then(|f| f.take(cap).read_to_end(&mut buf))
-            .with_context(|| format!("while reading {}", path.display()))?;
+            .with_context(|| format!("while reading {}", super::shown(&path)))?;
     }
     if buf.len() > limit {
         bail!(
             "{} is larger than the limit of {limit} bytes",
-            path.display()
+            super::shown(&path)
         );
     }
     Ok(buf)
@@ -99,8 +99,10 @@ pub fn read_seal(report: &Path) -> anyhow::Result<Seal> {
 ///
 /// I/O errors.
 pub fn read_passphrase_file(path: &Path) -> anyhow::Result<zeroize::Zeroizing<String>> {
-    let text = fs::read_to_string(path)
-        .with_context(|| format!("while reading the passphrase file {}", path.display()))?;
+    let bytes = read_input(path, 64 * 1024)
+        .with_context(|| format!("while reading the passphrase file {}", super::shown(&path)))?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("the passphrase file {} is not UTF-8", super::shown(&path)))?;
     let line = text.lines().next().unwrap_or_default().to_owned();
     Ok(zeroize::Zeroizing::new(line))
 }
@@ -115,7 +117,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8], overwrite: bool) -> anyhow::Res
     if !overwrite && path.exists() {
         bail!(
             "{} already exists (not overwritten; use --force to replace it)",
-            path.display()
+            super::shown(&path)
         );
     }
     let dir = match path.parent() {
@@ -141,7 +143,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8], overwrite: bool) -> anyhow::Res
     })();
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("while writing {}", path.display()));
+        return Err(e).with_context(|| format!("while writing {}", super::shown(&path)));
     }
     Ok(())
 }

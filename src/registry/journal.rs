@@ -69,7 +69,7 @@ impl Journal {
 
     /// Reads the journal at `path`; `None` if there is none.
     pub(crate) fn read(path: &Path) -> Result<Option<Journal>, Error> {
-        match fs::read(path) {
+        match super::read_regular(path) {
             Ok(bytes) => Ok(Some(Journal::parse(&String::from_utf8_lossy(&bytes)))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io("read the journal", path, &e)),

@@ -57,7 +57,7 @@ fn check_object(dir: &Path, sha256: &str, lines: &[&Live]) -> Result<Vec<Finding
         )])
     };
     let file = ledger::archive_path(dir, sha256);
-    let body = match std::fs::read(&file) {
+    let body = match crate::registry::read_regular(&file) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return object(

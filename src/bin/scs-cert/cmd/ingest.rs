@@ -34,7 +34,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
         declared: args.received_at.is_some(),
         ingested_at: now,
     };
-    let files = expand(&args.files)?;
+    let (files, skipped) = expand(&args.files)?;
     let mut outcome = Outcome::Success;
     let mut ingest = Ingest::new(&registry, &state, receipt)?;
     // Files go through in batches so memory stays bounded: only a short note per file is kept
@@ -73,6 +73,14 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
     let commit = ingest
         .commit(&key, &identity)
         .context("while recording the accepted reports; nothing was committed")?;
+    for (file, why) in &skipped {
+        let name = cli::shown(&file);
+        if args.json {
+            ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "skipped", "reason": why}))?;
+        } else {
+            ctx.printer.result(&format!("skipped   {name}: {why}"))?;
+        }
+    }
     let (mut ingested, mut present, mut rejected) = (0, 0, 0);
     for (file, note) in &notes {
         let name = cli::shown(&file);
@@ -87,7 +95,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
             Note::Ingested { sha256, documents } => {
                 ingested += 1;
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": name.to_string(), "outcome": "ingested", "sha256": sha256, "documents": documents}))?;
+                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "ingested", "sha256": sha256, "documents": documents}))?;
                 } else {
                     ctx.printer.result(&format!(
                         "{}  {name}: {documents} document(s), sha256 {sha256}",
@@ -98,7 +106,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
             Note::Present { sha256 } => {
                 present += 1;
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": name.to_string(), "outcome": "already-present", "sha256": sha256}))?;
+                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "already-present", "sha256": sha256}))?;
                 } else {
                     ctx.printer.result(&format!(
                         "present   {name}: already in the registry (sha256 {sha256})"
@@ -109,7 +117,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
                 rejected += 1;
                 outcome = outcome.worst(Outcome::Negative);
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": name.to_string(), "outcome": "rejected", "problem": {"code": r.code(), "message": r.to_string()}}))?;
+                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "rejected", "problem": {"code": r.code(), "message": r.to_string()}}))?;
                 } else {
                     ctx.printer.result(&format!(
                         "{}  {name}: {r}",
@@ -120,34 +128,66 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
         }
     }
     ctx.printer.info(&format!(
-        "{ingested} ingested, {present} already present, {rejected} rejected{}",
+        "{ingested} ingested, {present} already present, {rejected} rejected, {} skipped{}",
+        skipped.len(),
         commit.map(|c| format!(" (commit {c})")).unwrap_or_default()
     ));
     Ok(outcome)
 }
 
-/// Files as given; a directory stands for its report files (sorted).
-fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+/// A folder entry `ingest DIR` does not read, and why.
+type Skipped = (PathBuf, &'static str);
+
+/// Files as given; a directory stands for its report files (sorted), and every other entry
+/// in it is returned as skipped, with the reason. A report's own signature (`FILE.sig`,
+/// `FILE.sigstore.json`) is read with it and not listed.
+fn expand(paths: &[PathBuf]) -> anyhow::Result<(Vec<PathBuf>, Vec<Skipped>)> {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("while listing {}", cli::shown(&p)))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && f.extension()
-                            .and_then(|e| e.to_str())
-                            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-                })
-                .collect();
-            found.sort();
-            out.extend(found);
-        } else {
+        if !p.is_dir() {
             out.push(p.clone());
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+            .with_context(|| format!("while listing {}", cli::shown(&p)))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("while listing {}", cli::shown(&p)))?;
+        entries.sort();
+        let name = |f: &Path| f.file_name().map(|n| n.to_string_lossy().into_owned());
+        let names: std::collections::BTreeSet<String> =
+            entries.iter().filter_map(|f| name(f)).collect();
+        for f in entries {
+            let n = name(&f).unwrap_or_default();
+            let signature_of = n
+                .strip_suffix(".sigstore.json")
+                .or_else(|| n.strip_suffix(".sig"));
+            if let Some(report) = signature_of {
+                if !names.contains(report) {
+                    skipped.push((f, "a signature without its report"));
+                }
+                continue;
+            }
+            let report_name = f
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"));
+            let kind = std::fs::metadata(&f).map(|m| m.file_type());
+            let why = match kind {
+                Ok(t) if t.is_dir() => Some("a directory (folders are not searched)"),
+                Ok(t) if !t.is_file() => Some("not a regular file"),
+                Err(_) => Some("unreadable (a dangling symlink?)"),
+                Ok(_) if !report_name => Some("not a report file (.yaml, .yml or .json)"),
+                Ok(_) => None,
+            };
+            match why {
+                Some(why) => skipped.push((f, why)),
+                None => out.push(f),
+            }
         }
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 fn read_submission(file: &Path, body: bool) -> anyhow::Result<Submission> {

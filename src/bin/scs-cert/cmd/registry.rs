@@ -18,6 +18,12 @@ pub(crate) fn run(ctx: &Ctx, command: RegistryCommand) -> anyhow::Result<Outcome
                 ctx.printer
                     .info(&format!("cleared the stale lock of {holder}"));
             }
+            for orphan in &recovered.orphans {
+                ctx.printer.info(&format!(
+                    "removed {}, left by an interrupted write",
+                    scs_cert::cli::shown(&orphan)
+                ));
+            }
             match recovered.change {
                 Recovery::NothingToDo => ctx.printer.info("nothing to recover"),
                 Recovery::Discarded { head, removed } => ctx.printer.info(&format!(

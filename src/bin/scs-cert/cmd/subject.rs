@@ -154,8 +154,8 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 .public_key
                 .as_deref()
                 .map(|p| {
-                    std::fs::read_to_string(p)
-                        .with_context(|| format!("while reading {}", cli::shown(&p)))
+                    String::from_utf8(cli::read_input(p, 64 * 1024)?)
+                        .with_context(|| format!("{} is not UTF-8 text", cli::shown(&p)))
                 })
                 .transpose()?;
             if let Some(pem) = &public_key
