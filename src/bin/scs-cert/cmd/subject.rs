@@ -103,11 +103,11 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
         }
         SubjectCommand::Key(KeyCommand::Add(a)) => {
             let subject: Subject = a.subject.parse()?;
-            let line = if std::path::Path::new(&a.key).is_file() {
-                std::fs::read_to_string(&a.key)
-                    .with_context(|| format!("while reading {}", a.key))?
+            let line = if std::path::Path::new(&a.key_line).is_file() {
+                std::fs::read_to_string(&a.key_line)
+                    .with_context(|| format!("while reading {}", a.key_line))?
             } else {
-                a.key.clone()
+                a.key_line.clone()
             };
             let at = a.at.map_or(now, |t| t.instant());
             let record = admin::bind_key(&state, &subject, &line, a.name.as_deref(), at)?;
