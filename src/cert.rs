@@ -264,12 +264,10 @@ pub enum RecordError {
 }
 
 fn instant(origin: &str, field: &'static str, s: &str) -> Result<Instant, RecordError> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| RecordError::BadInstant {
-            origin: origin.to_owned(),
-            field,
-        })
+    crate::time::parse_rfc3339(s).ok_or_else(|| RecordError::BadInstant {
+        origin: origin.to_owned(),
+        field,
+    })
 }
 
 impl CertificateRecord {
@@ -394,6 +392,14 @@ pub enum Event {
 }
 
 impl Event {
+    /// Why.
+    pub fn reason(&self) -> &str {
+        let (Event::Suspended { reason, .. }
+        | Event::Reinstated { reason, .. }
+        | Event::Withdrawn { reason, .. }) = self;
+        reason
+    }
+
     /// When it happened.
     pub fn at(&self) -> Instant {
         let (Event::Suspended { at, .. }
@@ -532,8 +538,17 @@ pub fn status_at(record: &CertificateRecord, events: &[Event], at: Instant) -> S
 }
 
 /// One year after `t` (R1), the same calendar day; 29 February goes to 28 February.
-pub fn one_year_after(t: Instant) -> Instant {
-    t.checked_add_months(chrono::Months::new(12)).unwrap_or(t)
+///
+/// # Errors
+///
+/// The year after is past 9999 ([`crate::time::YEARS`]).
+pub fn one_year_after(t: Instant) -> Result<Instant, crate::time::OutOfRange> {
+    t.checked_add_months(chrono::Months::new(12))
+        .ok_or_else(|| crate::time::OutOfRange::new("the certificate's end"))
+        .and_then(|end| {
+            crate::time::in_range(end)
+                .map_err(|_| crate::time::OutOfRange::new("the certificate's end"))
+        })
 }
 
 #[cfg(test)]
@@ -558,7 +573,7 @@ mod tests {
             },
             version: "v5.1".into(),
             issued: "2026-03-01T00:00:00Z".into(),
-            valid_until: format_instant(one_year_after(t("2026-03-01"))),
+            valid_until: format_instant(one_year_after(t("2026-03-01")).unwrap()),
             renews: None,
             decision: Decision {
                 at: "2026-03-01T00:00:00Z".into(),
@@ -605,7 +620,8 @@ mod tests {
         assert_eq!(back, r);
         assert_eq!(back.to_yaml().unwrap(), text);
         assert_eq!(r.valid_until, "2027-03-01T00:00:00Z");
-        assert_eq!(one_year_after(t("2028-02-29")), t("2029-02-28"));
+        assert_eq!(one_year_after(t("2028-02-29")), Ok(t("2029-02-28")));
+        assert!(one_year_after(t("9999-03-01")).is_err());
     }
 
     #[test]

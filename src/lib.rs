@@ -15,6 +15,7 @@
 //! - [`registry`]: the forum's git store, every change one SSH-signed commit;
 //! - [`x509`]: the forum CA certificate, X.509 certificates per issued certificate, the CRL;
 //! - [`render`]: the Urkunde, a one-page PDF/A-2b certificate made by the typst CLI;
+//! - [`text`]: display text, checked once where it enters the registry;
 //! - [`cli`]: plumbing shared by the binaries (output, exit codes, atomic writes).
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -34,6 +35,7 @@ pub mod sig;
 pub mod sigstore;
 pub mod spec;
 pub mod subject;
+pub mod text;
 pub mod time;
 pub mod trust;
 pub mod verdict;

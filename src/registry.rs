@@ -122,6 +122,16 @@ pub enum Recovery {
     },
 }
 
+/// Everything [`Registry::recover`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Recovered {
+    /// What became of an unfinished change.
+    pub change: Recovery,
+    /// The holder of a lock left by a writer that is gone (killed, crashed), now cleared.
+    pub stale_lock: Option<LockHolder>,
+}
+
 /// An open registry: its work tree root and its git repository.
 pub struct Registry {
     root: PathBuf,
@@ -211,16 +221,20 @@ impl Registry {
 
     /// Undoes an unfinished change left by a crash: removes the files it created, checks the
     /// work tree and index out at `HEAD` (`git reset --hard`; other uncommitted edits to
-    /// tracked files are discarded too), and removes the journal. Takes the writer lock.
+    /// tracked files are discarded too), and removes the journal. Takes the writer lock,
+    /// taking over (and reporting) a lock whose holder is gone.
     ///
     /// # Errors
     ///
-    /// [`Error::Locked`] if a writer holds the lock (remove a stale lock with
-    /// [`Registry::break_lock`] first), [`Error::NotARegistry`], I/O and git errors.
-    pub fn recover(dir: &Path) -> Result<Recovery, Error> {
+    /// [`Error::Locked`] if a writer that still runs holds the lock, [`Error::NotARegistry`],
+    /// I/O and git errors.
+    pub fn recover(dir: &Path) -> Result<Recovered, Error> {
         let registry = Registry::open_unchecked(dir)?;
-        let _lock = Lock::acquire(registry.lock_path())?;
-        recover_locked(&registry)
+        let (_lock, stale_lock) = Lock::acquire_recovering(registry.lock_path())?;
+        Ok(Recovered {
+            change: recover_locked(&registry)?,
+            stale_lock,
+        })
     }
 
     /// Removes the writer lock whoever holds it, and says who did (`None`: it was not held).
@@ -512,7 +526,22 @@ fn gitignore_path() -> Result<RegistryPath, Error> {
 }
 
 /// [`Registry::recover`] with the lock already held (also used by a failing commit).
+/// The lock files git (and libgit2) take while writing; a writer killed in the middle leaves
+/// them, and every later write of the ref, index or config fails on them.
+const GIT_LOCK_FILES: [&str; 5] = [
+    "index.lock",
+    "HEAD.lock",
+    "refs/heads/main.lock",
+    "packed-refs.lock",
+    "config.lock",
+];
+
 fn recover_locked(registry: &Registry) -> Result<Recovery, Error> {
+    // We hold the writer lock, and every writer of a registry takes it first: a git lock file
+    // now is a dead writer's. What it guarded was not renamed into place, so it is dropped.
+    for name in GIT_LOCK_FILES {
+        worktree::remove_if_present(&registry.repo.path().join(name))?;
+    }
     let journal_path = registry.journal_path();
     let Some(record) = Journal::read(&journal_path)? else {
         return Ok(Recovery::NothingToDo);

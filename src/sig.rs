@@ -25,6 +25,7 @@ pub use body::{BODY_SEPARATOR, split_upload_body, upload_body};
 pub use fingerprint::Fingerprint;
 pub use key::{SigningKey, write_key_pair};
 pub use namespace::Namespace;
+pub(crate) use signature::check_algorithm;
 pub use signature::{MAX_ARMORED_LEN, Signature, sign};
 
 /// What a [`Error::Malformed`] could not read.
@@ -63,8 +64,9 @@ pub enum Error {
         /// What was being done ("generate a key", "sign", "encrypt the key").
         operation: &'static str,
         /// What ssh-key said.
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// A string that is not an SSH key fingerprint `SHA256:<base64>`.
     #[error(
@@ -102,8 +104,9 @@ pub enum Error {
         /// What was being read.
         what: Material,
         /// What the decoder said.
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// An upload body without the `-----END SSH SIGNATURE-----\n&` separator.
     #[error(
@@ -131,7 +134,9 @@ pub enum Error {
     },
     /// A key or signature algorithm this build does not verify or sign with (only Ed25519 and
     /// its FIDO variant `sk-ssh-ed25519@openssh.com` are).
-    #[error("unsupported key algorithm {algorithm} (only ssh-ed25519 is supported)")]
+    #[error(
+        "unsupported key algorithm {algorithm} (supported: ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa with rsa-sha2-256/512 signatures)"
+    )]
     UnsupportedAlgorithm {
         /// The algorithm met.
         algorithm: ssh_key::Algorithm,

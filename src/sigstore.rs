@@ -356,9 +356,7 @@ pub struct TrustedRoot {
 }
 
 fn parse_time(s: &str) -> Option<Instant> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.to_utc())
+    crate::time::parse_rfc3339(s)
 }
 
 fn range(r: Option<&model::TimeRange>) -> Option<(Option<Instant>, Option<Instant>)> {

@@ -3,10 +3,74 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike as _, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// A point in time, UTC.
 pub type Instant = DateTime<Utc>;
+
+/// The years every instant of the registry lies in: what an RFC 3339 timestamp (four-digit
+/// year), a ledger file name (`YYYY-MM`) and an X.509 GeneralizedTime (RFC 5280 §4.1.2.5.2)
+/// can all carry. chrono reads far more (`-0001`, `+10000`); nothing outside enters.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// An instant, or the result of arithmetic on one, outside [`YEARS`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{what} is outside the years 0001 to 9999")]
+pub struct OutOfRange {
+    what: String,
+}
+
+impl OutOfRange {
+    /// Names what fell outside (`"the CRL's next update"`, or the instant itself).
+    pub fn new(what: impl Into<String>) -> OutOfRange {
+        OutOfRange { what: what.into() }
+    }
+}
+
+/// The first instant of [`YEARS`]: 0001-01-01T00:00:00Z.
+pub fn earliest() -> Instant {
+    NaiveDate::MIN
+        .with_year(*YEARS.start())
+        .and_then(|d| d.with_ordinal(1))
+        .map_or(DateTime::<Utc>::MIN_UTC, |d| {
+            Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
+        })
+}
+
+/// `t`, when its year is in [`YEARS`].
+///
+/// # Errors
+///
+/// [`OutOfRange`], naming `t`.
+pub fn in_range(t: Instant) -> Result<Instant, OutOfRange> {
+    if YEARS.contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(OutOfRange::new(format!("{t}")))
+    }
+}
+
+/// `t + d`, checked: `what` names the result in the error (`"the certificate's end"`).
+///
+/// # Errors
+///
+/// The sum overflows or falls outside [`YEARS`].
+pub fn add(t: Instant, d: chrono::Duration, what: &str) -> Result<Instant, OutOfRange> {
+    t.checked_add_signed(d)
+        .filter(|t| YEARS.contains(&t.year()))
+        .ok_or_else(|| OutOfRange::new(what))
+}
+
+/// `t - d`, checked as [`add`].
+///
+/// # Errors
+///
+/// The difference overflows or falls outside [`YEARS`].
+pub fn sub(t: Instant, d: chrono::Duration, what: &str) -> Result<Instant, OutOfRange> {
+    t.checked_sub_signed(d)
+        .filter(|t| YEARS.contains(&t.year()))
+        .ok_or_else(|| OutOfRange::new(what))
+}
 
 /// An instant given on the command line: a date (`2026-08-21`, meaning its 00:00 UTC) or an
 /// RFC 3339 instant (`2026-08-21T15:04:05Z`, `2026-08-21T17:04:05+02:00`). A naive
@@ -23,22 +87,29 @@ impl InstantArg {
 
 /// An instant that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "not a date or RFC 3339 instant: {input:?} (expected e.g. 2026-08-21 or 2026-08-21T15:04:05Z)"
-)]
-pub struct InstantError {
-    input: String,
+#[non_exhaustive]
+pub enum InstantError {
+    /// Not in any of the accepted forms.
+    #[error(
+        "not a date or RFC 3339 instant: {input:?} (expected e.g. 2026-08-21 or 2026-08-21T15:04:05Z)"
+    )]
+    Unreadable {
+        /// The text given.
+        input: String,
+    },
+    /// Readable, but outside [`YEARS`].
+    #[error("instant {input:?} is outside the years 0001 to 9999")]
+    OutOfRange {
+        /// The text given.
+        input: String,
+    },
 }
 
 impl FromStr for InstantArg {
     type Err = InstantError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_instant(s)
-            .map(InstantArg)
-            .ok_or_else(|| InstantError {
-                input: s.to_owned(),
-            })
+        read_instant(s).map(InstantArg)
     }
 }
 
@@ -48,21 +119,47 @@ impl fmt::Display for InstantArg {
     }
 }
 
-/// Reads a date, an RFC 3339 instant or a naive timestamp (read as UTC).
+/// Reads a date, an RFC 3339 instant or a naive timestamp (read as UTC), in [`YEARS`].
 pub fn parse_instant(s: &str) -> Option<Instant> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&Utc));
-    }
-    if let Some(t) = parse_naive_timestamp(s) {
-        return Some(Utc.from_utc_datetime(&t));
-    }
-    None
+    read_instant(s).ok()
+}
+
+/// As [`parse_instant`], saying why not.
+///
+/// # Errors
+///
+/// Unreadable, or outside [`YEARS`].
+pub fn read_instant(s: &str) -> Result<Instant, InstantError> {
+    let t = s.trim();
+    let read = DateTime::parse_from_rfc3339(t)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| any_naive_timestamp(t).map(|t| Utc.from_utc_datetime(&t)))
+        .ok_or_else(|| InstantError::Unreadable {
+            input: s.to_owned(),
+        })?;
+    in_range(read).map_err(|_| InstantError::OutOfRange {
+        input: s.to_owned(),
+    })
+}
+
+/// Reads an RFC 3339 instant (as the registry's records and ledgers write them), in [`YEARS`].
+pub fn parse_rfc3339(s: &str) -> Option<Instant> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+        .and_then(|t| in_range(t).ok())
 }
 
 /// Reads a naive timestamp the way upstream writes `checked_at` (`2026-08-21 15:04:05.123456`,
-/// also with a `T`, or a bare date meaning midnight). Offsets are not accepted here.
+/// also with a `T`, or a bare date meaning midnight), in [`YEARS`]. Offsets are not accepted
+/// here.
 pub fn parse_naive_timestamp(s: &str) -> Option<NaiveDateTime> {
+    any_naive_timestamp(s).filter(|t| YEARS.contains(&t.year()))
+}
+
+/// A naive timestamp in any year chrono reads (`%Y` takes a sign and more than four digits).
+fn any_naive_timestamp(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
     for fmt in [
         "%Y-%m-%d %H:%M:%S%.f",
@@ -123,6 +220,49 @@ mod tests {
         );
         assert_eq!(parse_instant("yesterday"), None);
         assert_eq!(parse_instant("2026-02-30"), None);
+    }
+
+    #[test]
+    fn only_years_0001_to_9999_are_read() {
+        for bad in [
+            "-0001-01-01T00:00:00",
+            "-0001-01-01",
+            "0000-12-31T23:59:59Z",
+            "+10000-01-01T00:00:00",
+            "-262143-01-01 00:00:00",
+        ] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+            assert_eq!(parse_naive_timestamp(bad), None, "{bad}");
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+        assert!(matches!(
+            "-0001-01-01".parse::<InstantArg>(),
+            Err(InstantError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            "soon".parse::<InstantArg>(),
+            Err(InstantError::Unreadable { .. })
+        ));
+        assert_eq!(parse_instant("0001-01-01"), Some(earliest()));
+        assert!(parse_instant("9999-12-31T23:59:59Z").is_some());
+    }
+
+    #[test]
+    fn arithmetic_is_checked_and_stays_in_range() {
+        let end = parse_instant("9999-12-31").unwrap();
+        assert!(add(end, chrono::Duration::days(1), "x").is_err());
+        assert!(add(end, chrono::Duration::MAX, "x").is_err());
+        assert!(sub(earliest(), chrono::Duration::seconds(1), "x").is_err());
+        assert_eq!(
+            add(earliest(), chrono::Duration::zero(), "x"),
+            Ok(earliest())
+        );
+        assert_eq!(
+            add(end, chrono::Duration::days(1), "the CRL's next update")
+                .unwrap_err()
+                .to_string(),
+            "the CRL's next update is outside the years 0001 to 9999"
+        );
     }
 
     #[test]

@@ -638,3 +638,135 @@ fn render_makes_one_reproducible_page_whose_qr_leads_to_the_status_page() {
         r.stderr
     );
 }
+
+/// A certificate issued now, its record checked offline from the registry's files (no
+/// archive, no forum key): `(dir, id)`.
+fn issued_now() -> (tempfile::TempDir, PathBuf, String) {
+    let (t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--override",
+            "openssl judges at the wall clock: issue now",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    (t, dir, id)
+}
+
+/// The wall clock shifted by `hours`, as an instant argument: openssl judges at the wall clock.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the test lines up with openssl's clock"
+)]
+fn now_plus(hours: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + chrono::Duration::hours(hours)
+}
+
+fn verify_offline(dir: &Path, id: &str, extra: &[&str]) -> Run {
+    let record = format!("certificates/{id}.yaml");
+    let mut args = vec!["verify", &record, "--keys", "keys/allowed_signers"];
+    args.extend_from_slice(extra);
+    run(CERT, &dir.join("reg"), &args)
+}
+
+/// Issue 10.3: a CRL past its nextUpdate says nothing about now. Offline verify cannot decide
+/// (exit 2, saying why), as `openssl verify -crl_check` refuses the stale CRL; so does a CRL
+/// whose thisUpdate lies after the instant asked about.
+#[test]
+fn a_stale_crl_leaves_offline_verify_undecided_as_under_openssl() {
+    let (_t, dir, id) = issued_now();
+    ok(cert(&dir, &["crl", "--next-update", "1d"]));
+    let later = now_plus(48);
+    let at = later.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &at]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("stale") && r.stderr.contains("nextUpdate"),
+        "{}",
+        r.stderr
+    );
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &at, "--json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // A current CRL answers.
+    ok(verify_offline(&dir, &id, &["--crl", "crl.pem"]));
+    // Before the CRL was made: it cannot speak for that instant either.
+    let earlier = now_plus(-1);
+    let before = earlier.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--at", &before]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("thisUpdate"), "{}", r.stderr);
+
+    let attime = later.timestamp().to_string();
+    let pem = format!("certificates/{id}.pem");
+    let Some((success, text)) = openssl(
+        &dir.join("reg"),
+        &[
+            "verify",
+            "-crl_check",
+            "-attime",
+            &attime,
+            "-CAfile",
+            "keys/forum-ca.pem",
+            "-CRLfile",
+            "crl.pem",
+            &pem,
+        ],
+    ) else {
+        return;
+    };
+    assert!(!success && text.contains("CRL has expired"), "{text}");
+}
+
+/// Issue 10.16: offline verify without a CRL cannot see a withdrawal. It says so on stderr and
+/// in --json (`"revocation": "not checked"`); `--require-crl` makes it undecided (exit 2).
+#[test]
+fn offline_verify_without_a_crl_says_revocation_was_not_checked() {
+    let (_t, dir, id) = issued_now();
+    ok(cert(
+        &dir,
+        &[
+            "withdraw",
+            &id,
+            "--reason",
+            "closed",
+            "--code",
+            "privilege-withdrawn",
+        ],
+    ));
+    let r = verify_offline(&dir, &id, &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("revocation not checked"), "{}", r.stderr);
+    let r = verify_offline(&dir, &id, &["--json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["revocation"], "not checked", "{}", r.stdout);
+    let r = verify_offline(&dir, &id, &["--require-crl"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("revocation not checked"), "{}", r.stderr);
+    let r = verify_offline(&dir, &id, &["--require-crl", "--json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // With the CRL: withdrawn, and the record says revocation was checked.
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--require-crl", "--json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["status"], "withdrawn");
+    assert_eq!(v["revocation"], "checked", "{}", r.stdout);
+    // A CRL without the CA to check it is not silently ignored.
+    fs::rename(dir.join("reg/keys/forum-ca.pem"), dir.join("ca.pem")).unwrap();
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--ca", "../ca.pem"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    fs::rename(dir.join("ca.pem"), dir.join("reg/keys/forum-ca.pem")).unwrap();
+    // With a registry, the events decide.
+    let r = cert(&dir, &["verify", &id, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["revocation"], "checked", "{}", r.stdout);
+}

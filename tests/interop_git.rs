@@ -368,22 +368,45 @@ fn second_writer_is_locked_out() {
 }
 
 #[test]
-fn stale_lock_is_reported_then_broken_explicitly() {
+fn stale_lock_is_reported_then_cleared_by_recover_only() {
     let dir = tempfile::tempdir().unwrap();
     let (registry, _) = first_commit(dir.path());
     let lock = registry.root().join(".git/scs-cert.lock");
-    // pid_max on Linux is at most 2^22, so this process cannot exist.
+    // pid_max on Linux is at most 2^22, so this process cannot exist; nobody holds the OS lock.
     fs::write(&lock, "pid 4294967\n").unwrap();
     match registry.begin() {
-        Err(Error::Locked { holder, .. }) => {
+        Err(e @ Error::Locked { .. }) => {
+            let Error::Locked { holder, .. } = &e else {
+                unreachable!()
+            };
             assert_eq!(holder.pid(), Some(4_294_967));
-            if Path::new("/proc/self").exists() {
-                assert_eq!(holder.alive(), Some(false));
-            }
+            assert_eq!(holder.alive(), Some(false));
+            assert!(e.to_string().contains("scs-cert registry recover"), "{e}");
         }
         other => panic!("expected Locked, got {other:?}"),
     }
     assert!(lock.exists(), "a stale lock must not be broken silently");
+    let recovered = Registry::recover(dir.path()).unwrap();
+    assert_eq!(recovered.change, Recovery::NothingToDo);
+    assert_eq!(recovered.stale_lock.unwrap().pid(), Some(4_294_967));
+    assert!(!lock.exists());
+    drop(registry.begin().unwrap());
+
+    // A process of an earlier boot is gone even if its id is in use now.
+    fs::write(
+        &lock,
+        format!(
+            "pid {}\nboot 00000000-0000-0000-0000-000000000000\n",
+            std::process::id()
+        ),
+    )
+    .unwrap();
+    if Path::new("/proc/sys/kernel/random/boot_id").exists() {
+        let recovered = Registry::recover(dir.path()).unwrap();
+        assert_eq!(recovered.stale_lock.unwrap().alive(), Some(false));
+    }
+    // break_lock still removes whatever is there.
+    fs::write(&lock, "pid 4294967\n").unwrap();
     let holder = Registry::break_lock(dir.path()).unwrap().unwrap();
     assert_eq!(holder.pid(), Some(4_294_967));
     drop(registry.begin().unwrap());
@@ -476,13 +499,10 @@ fn crash_mid_change_is_refused_then_recovered() {
         }
         other => panic!("expected UnfinishedChange, got {other:?}"),
     }
-    // The dead writer's lock is reported, and broken only on request.
-    assert!(matches!(
-        Registry::recover(&root),
-        Err(Error::Locked { .. })
-    ));
-    Registry::break_lock(&root).unwrap();
-    match Registry::recover(&root).unwrap() {
+    // The dead writer's lock is reported to writers, and cleared by recover.
+    let recovered = Registry::recover(&root).unwrap();
+    assert_eq!(recovered.stale_lock.unwrap().pid(), Some(4_294_967));
+    match recovered.change {
         Recovery::Discarded { head: h, removed } => {
             assert_eq!(h, Some(head));
             assert_eq!(removed, vec!["ledger/a/b/2026-08.jsonl".parse().unwrap()]);
@@ -495,7 +515,10 @@ fn crash_mid_change_is_refused_then_recovered() {
     );
     assert!(!root.join("ledger").exists());
     assert!(!root.join("subjects").exists());
-    assert_eq!(Registry::recover(&root).unwrap(), Recovery::NothingToDo);
+    assert_eq!(
+        Registry::recover(&root).unwrap().change,
+        Recovery::NothingToDo
+    );
     let registry = Registry::open(&root).unwrap();
     assert_eq!(registry.head().unwrap(), Some(head));
     drop(registry.begin().unwrap());
@@ -519,7 +542,7 @@ fn crash_after_the_ref_moved_completes() {
         Err(Error::UnfinishedChange { .. })
     ));
     assert_eq!(
-        Registry::recover(&root).unwrap(),
+        Registry::recover(&root).unwrap().change,
         Recovery::Completed { commit: head }
     );
     assert!(root.join("forum.toml").exists());
@@ -542,7 +565,7 @@ fn crash_in_the_first_change_returns_to_the_created_state() {
         Err(Error::UnfinishedChange { base: None, .. })
     ));
     assert_eq!(
-        Registry::recover(&root).unwrap(),
+        Registry::recover(&root).unwrap().change,
         Recovery::Discarded {
             head: None,
             removed: vec!["forum.toml".parse().unwrap()]

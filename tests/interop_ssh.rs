@@ -361,44 +361,124 @@ fn allowed_signers_decisions_agree_with_ssh_keygen() {
 }
 
 #[test]
-fn other_algorithms_are_refused_clearly() {
+fn ecdsa_p256_and_rsa_signatures_verify_as_ssh_keygen_decides() {
     let Some(tool) = ssh_keygen() else { return };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fs::write(d.join("file"), MESSAGE).unwrap();
-    for (kind, algorithm) in [
-        (
-            "ecdsa",
-            ssh_key::Algorithm::new("ecdsa-sha2-nistp256").unwrap(),
-        ),
-        ("rsa", ssh_key::Algorithm::new("ssh-rsa").unwrap()),
-    ] {
-        let args = ["-q", "-t", kind, "-N", "", "-f", kind];
+    let mut tampered = MESSAGE.to_vec();
+    tampered[0] ^= 1;
+    fs::write(d.join("tampered"), &tampered).unwrap();
+    for (kind, bits) in [("ecdsa", "256"), ("rsa", "3072"), ("rsa", "2048")] {
+        let name = format!("{kind}{bits}");
+        let args = ["-q", "-t", kind, "-b", bits, "-N", "", "-f", &name];
         assert!(run(&tool, d, &args, None).status.success());
         let out = run(
             &tool,
             d,
-            &["-Y", "sign", "-f", kind, "-n", "report", "file"],
+            &["-Y", "sign", "-f", &name, "-n", "report", "file"],
             None,
         );
-        assert!(out.status.success());
-        let armored = fs::read(d.join("file.sig")).unwrap();
-        fs::remove_file(d.join("file.sig")).unwrap();
-        // Refused when read (ssh-key cannot decode the key blob) or when verified.
-        let outcome =
-            Signature::from_armored(&armored).and_then(|s| s.verify(&Namespace::report(), MESSAGE));
-        assert_eq!(
-            outcome,
-            Err(Error::UnsupportedAlgorithm { algorithm }),
-            "{kind}"
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
         );
-        let text = fs::read_to_string(d.join(kind)).unwrap();
-        let key = SigningKey::from_openssh(&text, None);
-        if let Ok(key) = key {
+        let public = fs::read_to_string(d.join(format!("{name}.pub"))).unwrap();
+        fs::write(d.join("allowed"), format!("subj {public}")).unwrap();
+        let armored = fs::read(d.join("file.sig")).unwrap();
+        let ours = |data: &[u8]| {
+            Signature::from_armored(&armored)
+                .and_then(|s| s.verify(&Namespace::report(), data).map(|()| s))
+                .is_ok()
+        };
+        for (data, file) in [(MESSAGE, "file"), (&tampered[..], "tampered")] {
+            let theirs = keygen_verifies(
+                &tool, d, "allowed", "subj", "report", "file.sig", file, None,
+            );
+            assert_eq!(ours(data), theirs, "{name} over {file}");
+        }
+        assert!(ours(MESSAGE), "{name}: verifies");
+        // Through the allowed_signers file, as scs-report verify reads it.
+        let allowed = AllowedSigners::parse(&format!("subj {public}"), "allowed").unwrap();
+        let signature = Signature::from_armored(&armored).unwrap();
+        let subject: Subject = "subj".parse().unwrap();
+        let trust = Trust::AllowedSigners(allowed);
+        assert!(
+            trust
+                .authorize(
+                    &signature.public_key(),
+                    &subject,
+                    &Namespace::report(),
+                    at_now()
+                )
+                .is_ok(),
+            "{name}"
+        );
+        fs::remove_file(d.join("file.sig")).unwrap();
+        // The project itself signs with Ed25519 only.
+        let text = fs::read_to_string(d.join(&name)).unwrap();
+        if let Ok(key) = SigningKey::from_openssh(&text, None) {
             assert!(matches!(
                 sig::sign(&key, &Namespace::report(), MESSAGE),
                 Err(Error::UnsupportedAlgorithm { .. })
             ));
         }
     }
+}
+
+#[test]
+fn an_unsupported_key_type_is_reported_for_its_line_and_the_rest_stands() {
+    let Some(tool) = ssh_keygen() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let args = ["-q", "-t", "ecdsa", "-b", "384", "-N", "", "-f", "p384"];
+    assert!(run(&tool, d, &args, None).status.success());
+    fs::write(d.join("file"), MESSAGE).unwrap();
+    assert!(
+        run(
+            &tool,
+            d,
+            &["-Y", "sign", "-f", "p384", "-n", "report", "file"],
+            None
+        )
+        .status
+        .success()
+    );
+    let p384 = fs::read_to_string(d.join("p384.pub")).unwrap();
+    let alice = SigningKey::from_openssh(ALICE_KEY, None).unwrap();
+    let text = format!(
+        "subj {}\nsubj {}\nsubj ssh-dss AAAAB3NzaC1kc3MAAACBAP\n",
+        p384.trim(),
+        alice.public_line()
+    );
+    let allowed = AllowedSigners::parse(&text, "allowed").unwrap();
+    assert_eq!(
+        allowed.unsupported(),
+        [
+            (1, "ecdsa-sha2-nistp384".to_owned()),
+            (3, "ssh-dss".to_owned())
+        ]
+    );
+    assert_eq!(allowed.entries().len(), 1);
+    // The Ed25519 line stands; the P-384 signature is refused for its algorithm.
+    let ours = sig::sign(&alice, &Namespace::report(), MESSAGE).unwrap();
+    let subject: Subject = "subj".parse().unwrap();
+    let trust = Trust::AllowedSigners(allowed);
+    assert!(
+        trust
+            .authorize(&ours.public_key(), &subject, &Namespace::report(), at_now())
+            .is_ok()
+    );
+    let theirs = fs::read(d.join("file.sig")).unwrap();
+    let refused =
+        Signature::from_armored(&theirs).and_then(|s| s.verify(&Namespace::report(), MESSAGE));
+    assert!(
+        matches!(refused, Err(Error::UnsupportedAlgorithm { .. })),
+        "{refused:?}"
+    );
+}
+
+fn at_now() -> scs_cert::time::Instant {
+    scs_cert::cli::now()
 }

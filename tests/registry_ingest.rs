@@ -122,7 +122,7 @@ fn batches_decide_as_one_call_and_commit_once() {
     let state = State::load(&registry).unwrap();
     // The one-call path, for comparison.
     let all: Vec<Submission> = first.iter().chain(&second).cloned().collect();
-    let expected = decide(&state, &BTreeMap::new(), &all, receipt).unwrap();
+    let expected = decide(&state, &Default::default(), &all, receipt).unwrap();
 
     let mut ingest = Ingest::new(&registry, &state, receipt).unwrap();
     let mut outcomes = ingest.add(&first).unwrap();

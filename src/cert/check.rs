@@ -126,6 +126,21 @@ pub enum CheckError {
     /// The CA certificate or CRL could not be read.
     #[error("{0}")]
     X509(x509::Error),
+    /// The CRL does not speak for the instant asked about (past its nextUpdate, or made after
+    /// it), so revocation cannot be decided; `openssl verify -crl_check` refuses it too.
+    #[error(
+        "the CRL cannot decide revocation at {}: {why} (get a current crl.pem, or ask with the registry)",
+        format_instant(*at)
+    )]
+    CrlNotCurrent {
+        /// The instant asked about.
+        at: Instant,
+        /// What is wrong with its dates.
+        why: String,
+    },
+    /// A CRL was given but no CA certificate to check its signature with.
+    #[error("the CRL cannot be checked without the forum's CA certificate (--ca forum-ca.pem)")]
+    CrlWithoutCa,
 }
 
 /// Checks a certificate at `at`.
@@ -167,7 +182,6 @@ pub fn check(evidence: &Evidence<'_>, at: Instant) -> Result<Result<Valid, Inval
         return forged(why);
     }
     let mut x509_checked = false;
-    let mut crl_number = None;
     if let (Some(ca), Some(pem)) = (evidence.ca, evidence.pem) {
         let bad = |detail: String| Ok(Err(Invalid::BadCertificate { detail }));
         // Chain and signature at a moment inside the validity; the dates are judged below.
@@ -190,24 +204,28 @@ pub fn check(evidence: &Evidence<'_>, at: Instant) -> Result<Result<Valid, Inval
             return bad("its serial is not the one derived from the id".into());
         }
         x509_checked = true;
-        if let Some(crl) = evidence.crl {
-            let parsed = x509::parse_crl(ca, crl).map_err(CheckError::X509)?;
-            crl_number = Some(parsed.number());
-            match parsed
-                .entries()
-                .get(&x509::serial_from_id(record.id.as_str()))
-            {
-                Some(RevocationState::Suspended { since }) if *since <= at => {
-                    return Ok(Err(Invalid::Suspended { since: *since }));
-                }
-                Some(RevocationState::Withdrawn { reason, since }) if *since <= at => {
-                    return Ok(Err(Invalid::Withdrawn {
-                        since: *since,
-                        reason: format!("{reason:?}"),
-                    }));
-                }
-                _ => {}
+    }
+    // The CRL lists serials derived from the id, so it is judged with or without the PEM.
+    let mut crl_number = None;
+    if let Some(crl) = evidence.crl {
+        let ca = evidence.ca.ok_or(CheckError::CrlWithoutCa)?;
+        let parsed = x509::parse_crl(ca, crl).map_err(CheckError::X509)?;
+        current(&parsed, at)?;
+        crl_number = Some(parsed.number());
+        match parsed
+            .entries()
+            .get(&x509::serial_from_id(record.id.as_str()))
+        {
+            Some(RevocationState::Suspended { since }) if *since <= at => {
+                return Ok(Err(Invalid::Suspended { since: *since }));
             }
+            Some(RevocationState::Withdrawn { reason, since }) if *since <= at => {
+                return Ok(Err(Invalid::Withdrawn {
+                    since: *since,
+                    reason: format!("{reason:?}"),
+                }));
+            }
+            _ => {}
         }
     }
     if at < issued {
@@ -224,4 +242,26 @@ pub fn check(evidence: &Evidence<'_>, at: Instant) -> Result<Result<Valid, Inval
         x509_checked,
         crl_number,
     }))
+}
+
+/// Whether a CRL speaks for `at`: thisUpdate not after it, nextUpdate not before it (the
+/// window `openssl verify -crl_check` accepts).
+fn current(crl: &x509::CrlInfo, at: Instant) -> Result<(), CheckError> {
+    let not_current = |why: String| Err(CheckError::CrlNotCurrent { at, why });
+    if crl.this_update() > at {
+        return not_current(format!(
+            "it was made later (thisUpdate {})",
+            format_instant(crl.this_update())
+        ));
+    }
+    match crl.next_update() {
+        Some(next) if next < at => not_current(format!(
+            "it is stale (nextUpdate {} has passed)",
+            format_instant(next)
+        )),
+        Some(_) => Ok(()),
+        // RFC 5280 §5.1.2.5 makes nextUpdate mandatory; without one nobody can tell when it
+        // stopped speaking.
+        None => not_current("it has no nextUpdate".to_owned()),
+    }
 }

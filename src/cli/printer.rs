@@ -2,6 +2,7 @@
 //! when that stream is a terminal.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// When to colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -20,6 +21,9 @@ pub enum Color {
 pub struct Printer {
     quiet: u8,
     color_stdout: bool,
+    /// Set when stdout turned out to be a closed pipe (`| head`, `| true`): nothing more is
+    /// written there, and the command goes on to its own exit status.
+    stdout_closed: AtomicBool,
 }
 
 impl Printer {
@@ -35,6 +39,7 @@ impl Printer {
         Printer {
             quiet,
             color_stdout,
+            stdout_closed: AtomicBool::new(false),
         }
     }
 
@@ -42,40 +47,52 @@ impl Printer {
     ///
     /// # Errors
     ///
-    /// Write errors, a broken pipe included (the caller ends quietly on it).
+    /// Write errors other than a closed pipe: a reader that has gone (`| head`) is not the
+    /// command's failure, and the exit status must not depend on it.
     pub fn result(&self, line: &str) -> io::Result<()> {
-        if self.quiet >= 2 {
-            return Ok(());
-        }
-        let mut out = io::stdout().lock();
-        writeln!(out, "{line}")
+        self.to_stdout(|out| writeln!(out, "{line}"))
     }
 
     /// A machine-readable record on stdout (JSON Lines); never coloured, kept under `-q`.
     ///
     /// # Errors
     ///
-    /// Write errors.
+    /// As [`Printer::result`].
     pub fn json(&self, value: &serde_json::Value) -> io::Result<()> {
-        if self.quiet >= 2 {
+        self.to_stdout(|out| {
+            serde_json::to_writer(&mut *out, value)?;
+            writeln!(out)
+        })
+    }
+
+    fn to_stdout(
+        &self,
+        write: impl FnOnce(&mut io::StdoutLock<'_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if self.quiet >= 2 || self.stdout_closed.load(Ordering::Relaxed) {
             return Ok(());
         }
         let mut out = io::stdout().lock();
-        serde_json::to_writer(&mut out, value)?;
-        writeln!(out)
+        match write(&mut out).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.stdout_closed.store(true, Ordering::Relaxed);
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// A message for the person at the terminal, on stderr (dropped under `-q`).
     pub fn info(&self, line: &str) {
         if self.quiet == 0 {
-            eprintln!("{line}");
+            to_stderr(line);
         }
     }
 
     /// A warning on stderr (dropped under `-qq`).
     pub fn warn(&self, line: &str) {
         if self.quiet < 2 {
-            eprintln!("warning: {line}");
+            to_stderr(&format!("warning: {line}"));
         }
     }
 
@@ -91,6 +108,11 @@ impl Printer {
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     }
+}
+
+/// Writes a line to stderr; a closed stderr is not an error (`eprintln!` would panic on it).
+pub fn to_stderr(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// The colour of a piece of output.

@@ -10,7 +10,7 @@ use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
 use crate::sig::{Fingerprint, SigningKey};
 use crate::spec::Spec;
 use crate::subject::Subject;
-use crate::time::{Instant, format_instant};
+use crate::time::{self, Instant, format_instant};
 use crate::trust::Bootstrap;
 
 /// What a registry change could not do.
@@ -80,6 +80,34 @@ pub enum AdminError {
     /// The X.509 CA or CRL could not be made.
     #[error(transparent)]
     X509(#[from] crate::x509::Error),
+    /// An instant the change needs is outside the years the registry holds.
+    #[error(transparent)]
+    OutOfRange(#[from] time::OutOfRange),
+    /// A subject differing from another only in letter case: their files would be one on a
+    /// case-insensitive file system (macOS, Windows), and people would read them as one.
+    #[error("subject {new} differs from the existing subject {existing} only in letter case")]
+    SubjectCaseClash {
+        /// The subject being added.
+        new: Subject,
+        /// The subject already there.
+        existing: Subject,
+    },
+    /// A key would be retired at or before the instant it was bound.
+    #[error(
+        "{subject}: the key was bound at {added}; it can only be retired after that, not at {}",
+        format_instant(*retired)
+    )]
+    RetiredBeforeBound {
+        /// The subject.
+        subject: Subject,
+        /// The retirement asked for.
+        retired: Instant,
+        /// When the key was bound (RFC 3339).
+        added: String,
+    },
+    /// A text that cannot be displayed.
+    #[error(transparent)]
+    Text(#[from] crate::text::TextError),
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
@@ -142,6 +170,7 @@ pub fn init(
     now: Instant,
 ) -> Result<(Registry, CommitId), AdminError> {
     let signer = forum.signers.first().ok_or(AdminError::NoSigner)?;
+    forum.check_text()?;
     let identity = identity(forum, key, now)?;
     for (slug, text) in scopes {
         Spec::load(text, &format!("scopes/{slug}.yaml"))?;
@@ -161,10 +190,11 @@ pub fn init(
         // The forum's CA signs with the forum key itself (its Ed25519 seed): no second secret.
         // Valid from ten years back, so certificates for past decisions (imported archives,
         // `issue --at` in the past) lie inside it, as X.509 path validation requires.
-        let from = now - chrono::Duration::days(CA_BACKDATE_DAYS);
-        let until = now + chrono::Duration::days(CA_VALIDITY_DAYS);
+        let days = chrono::Duration::days;
+        let from = time::sub(now, days(CA_BACKDATE_DAYS), "the forum CA's start")?;
+        let until = time::add(now, days(CA_VALIDITY_DAYS), "the forum CA's end")?;
         let ca = crate::x509::ca_certificate(key, &forum.forum.name, from, until)?;
-        let crl_until = now + chrono::Duration::days(CRL_VALIDITY_DAYS);
+        let crl_until = time::add(now, days(CRL_VALIDITY_DAYS), "the CRL's next update")?;
         let crl = crate::x509::crl(key, &ca, 1, now, crl_until, &[])?;
         change.write(FORUM_CA, ca.as_bytes())?;
         change.write(CRL, crl.as_bytes())?;
@@ -211,6 +241,12 @@ pub fn add_scope(
     now: Instant,
 ) -> Result<(String, CommitId), AdminError> {
     let spec = Spec::load(text, origin)?;
+    // The scope's name is printed in every status line and set on the Urkunde.
+    crate::text::check(
+        "the scope's name",
+        spec.name(),
+        crate::text::Display::Urkunde(crate::render::Field::ScopeName),
+    )?;
     let slug = match state.scopes.get(spec.uuid()) {
         Some(existing) if !replace => {
             return Err(AdminError::ScopeAdopted {
@@ -237,6 +273,23 @@ pub fn add_scope(
     Ok((slug, id))
 }
 
+/// Refuses `new` when one of `existing` is the same name in another letter case.
+fn refuse_case_clash<'a>(
+    new: &Subject,
+    existing: impl IntoIterator<Item = &'a Subject>,
+) -> Result<(), AdminError> {
+    match existing
+        .into_iter()
+        .find(|e| *e != new && e.as_str().eq_ignore_ascii_case(new.as_str()))
+    {
+        Some(e) => Err(AdminError::SubjectCaseClash {
+            new: new.clone(),
+            existing: e.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Writes one subject record in its own commit.
 ///
 /// # Errors
@@ -251,10 +304,14 @@ pub fn save_subject(
     now: Instant,
 ) -> Result<CommitId, AdminError> {
     record.check()?;
+    record.check_text()?;
+    refuse_case_clash(&record.subject, state.subjects.keys())?;
     let mut all = state.subject_records();
     all.retain(|r| r.subject != record.subject);
     all.push(record.clone());
-    crate::registry::subjects::allowed_signers(&all)?;
+    // What ingest will read back must parse: a record that yields a broken allowed_signers
+    // line would stop every later ingest.
+    crate::registry::subjects::trust(&all)?;
     let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;
     change.write(
@@ -328,6 +385,17 @@ pub fn retire_key(
         if k.retired.is_none()
             && Fingerprint::of(&k.public_key(subject)?).to_string() == fingerprint
         {
+            // Validity is half-open, [added, retired), in whole seconds (allowed_signers):
+            // a key retired at or before its binding would never have been valid.
+            if time::parse_rfc3339(&k.added)
+                .is_some_and(|added| at.timestamp() <= added.timestamp())
+            {
+                return Err(AdminError::RetiredBeforeBound {
+                    subject: subject.clone(),
+                    retired: at,
+                    added: k.added.clone(),
+                });
+            }
             k.retired = Some(format_instant(at));
             found = true;
         }
@@ -392,8 +460,14 @@ pub fn import_bootstrap(
     if changed.is_empty() {
         return Err(AdminError::NothingToChange);
     }
+    for s in &changed {
+        if let Some(r) = all.get(s) {
+            r.check_text()?;
+        }
+        refuse_case_clash(s, all.keys())?;
+    }
     let records: Vec<SubjectRecord> = all.values().cloned().collect();
-    crate::registry::subjects::allowed_signers(&records)?;
+    crate::registry::subjects::trust(&records)?;
     // The commit is made now; `at` only dates the keys' binding.
     let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;

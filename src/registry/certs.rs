@@ -13,8 +13,10 @@ use crate::registry::admin::{self, AdminError};
 use crate::registry::ledger;
 use crate::registry::state::{self, State};
 use crate::registry::{CommitId, Registry};
+use crate::render::Field;
 use crate::sig::{self, Namespace, SigningKey};
 use crate::subject::Subject;
+use crate::text::{self, Display};
 use crate::time::{Instant, format_instant};
 
 /// A certificate as the registry holds it: the record, its exact bytes, and its events.
@@ -82,9 +84,16 @@ pub enum CertError {
         /// The version.
         version: String,
     },
+    /// A holder, reason or name that cannot be displayed.
+    #[error(transparent)]
+    Text(#[from] text::TextError),
     /// The engine could not decide.
     #[error(transparent)]
     Eval(#[from] eval::Error),
+    /// An instant the change needs (the certificate's end, the CRL's next update) is outside
+    /// the years the registry holds.
+    #[error(transparent)]
+    OutOfRange(#[from] crate::time::OutOfRange),
     /// A registry change failed.
     #[error(transparent)]
     Admin(#[from] AdminError),
@@ -185,6 +194,16 @@ pub fn issue(
     key: &SigningKey,
     now: Instant,
 ) -> Result<(CertificateId, CommitId), CertError> {
+    text::check_opt(
+        "the holder",
+        request.holder,
+        Display::Urkunde(Field::Holder),
+    )?;
+    text::check_opt(
+        "the override's reason",
+        request.override_reason,
+        Display::Printed,
+    )?;
     let subject = state
         .subjects
         .get(request.subject)
@@ -271,11 +290,15 @@ pub fn issue(
         },
         version,
         issued: format_instant(request.at),
-        valid_until: format_instant(cert::one_year_after(request.at)),
+        valid_until: format_instant(cert::one_year_after(request.at)?),
         renews: request.renews.clone(),
         decision: Decision {
             at: format_instant(request.at),
-            window_start: format_instant(request.at - window),
+            window_start: format_instant(crate::time::sub(
+                request.at,
+                window,
+                "the observation window's start",
+            )?),
             eligible,
             evidence: reports
                 .iter()
@@ -294,6 +317,22 @@ pub fn issue(
         },
         status_url: state.forum.status_url(id.as_str()),
     };
+    // What the Urkunde shows, whichever record it came from.
+    text::check(
+        "the holder",
+        &record.holder,
+        Display::Urkunde(Field::Holder),
+    )?;
+    text::check(
+        "the subject's name",
+        &record.subject_name,
+        Display::Urkunde(Field::Environment),
+    )?;
+    text::check(
+        "the scope's name",
+        &record.scope.name,
+        Display::Urkunde(Field::ScopeName),
+    )?;
     let bytes = record.to_yaml()?;
     let signature = sig::sign(key, &Namespace::certificate(), bytes.as_bytes())?;
     let ca = forum_ca(registry)?;
@@ -347,6 +386,7 @@ pub fn record_event(
     key: &SigningKey,
     now: Instant,
 ) -> Result<CommitId, CertError> {
+    text::check("the reason", event.reason(), Display::Printed)?;
     let held = load(registry)?;
     let h = held
         .get(id)
@@ -459,7 +499,7 @@ fn build_crl(
         &ca,
         number,
         at,
-        at + valid_for,
+        crate::time::add(at, valid_for, "the CRL's next update")?,
         &revoked,
     )?)
 }

@@ -104,10 +104,7 @@ pub enum Error {
         kind: io::ErrorKind,
     },
     /// Another writer holds the lock.
-    #[error(
-        "the registry is locked by {holder}; if no scs-cert command is working on it, remove {}",
-        lock.display()
-    )]
+    #[error("{}", locked_message(lock, holder))]
     Locked {
         /// The lock file.
         lock: PathBuf,
@@ -200,5 +197,23 @@ impl Error {
             commit: record.commit,
             paths: record.paths,
         }
+    }
+}
+
+/// What to do about a held lock: wait for a working holder; recover after a dead one.
+fn locked_message(lock: &Path, holder: &LockHolder) -> String {
+    match holder.alive() {
+        Some(false) => format!(
+            "the registry is locked by {holder}; run `scs-cert registry recover` to clear the lock ({})",
+            lock.display()
+        ),
+        Some(true) => format!(
+            "the registry is locked by {holder}: another scs-cert command is working on it; wait for it to finish ({})",
+            lock.display()
+        ),
+        None => format!(
+            "the registry is locked by {holder}; if no scs-cert command is working on it, run `scs-cert registry recover` ({})",
+            lock.display()
+        ),
     }
 }

@@ -99,6 +99,45 @@ impl ForumConfig {
         })
     }
 
+    /// Checks what the Urkunde shows of the forum (its names, place, signers' names and
+    /// roles).
+    ///
+    /// # Errors
+    ///
+    /// The first field that the Urkunde cannot show.
+    pub fn check_text(&self) -> Result<(), crate::text::TextError> {
+        use crate::render::Field;
+        use crate::text::{Display, check};
+        check(
+            "the forum's name",
+            &self.forum.name,
+            Display::Urkunde(Field::IssuerName),
+        )?;
+        check(
+            "the forum's legal name",
+            &self.forum.legal_name,
+            Display::Urkunde(Field::IssuerLegalName),
+        )?;
+        check(
+            "the forum's city",
+            &self.forum.city,
+            Display::Urkunde(Field::Place),
+        )?;
+        for signer in &self.signers {
+            check(
+                "a signer's name",
+                &signer.name,
+                Display::Urkunde(Field::SignerName),
+            )?;
+            check(
+                "a signer's role",
+                &signer.role,
+                Display::Urkunde(Field::SignerRole),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Writes `forum.toml` (deterministic: fields in declaration order).
     ///
     /// # Errors

@@ -14,10 +14,11 @@ use std::path::Path;
 use chrono::Duration;
 
 use crate::registry::ledger::{self, LedgerLine};
-use crate::registry::state::State;
+use crate::registry::state::{LedgerIndex, State};
 use crate::registry::subjects;
 use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
 use crate::sig::{self, SigningKey};
+use crate::subject::Subject;
 use crate::time::{Instant, format_instant};
 use crate::trust::Trust;
 use crate::verify::{self, Problem};
@@ -146,6 +147,17 @@ pub enum Rejection {
     /// Signed with a Sigstore bundle, but the registry has no Sigstore trusted root (or this
     /// build no Sigstore support).
     NoSigstoreTrust,
+    /// Declared received before evidence the ledger already holds for the subject: the
+    /// ledger is in receive order, and keys are judged at the receipt, so a receipt backdated
+    /// below it could make a key retired since count again.
+    ReceivedBeforeLedger {
+        /// The subject.
+        subject: String,
+        /// The declared receipt.
+        received_at: Instant,
+        /// The subject's latest receipt in the ledger.
+        latest: Instant,
+    },
     /// The signature or the signer's binding failed.
     Signature {
         /// Why.
@@ -176,6 +188,7 @@ impl Rejection {
             Rejection::DuplicateRun { .. } => "duplicate-run",
             Rejection::FutureDated { .. } => "future-dated",
             Rejection::NoSigstoreTrust => "no-sigstore-trust",
+            Rejection::ReceivedBeforeLedger { .. } => "received-before-ledger",
             Rejection::Signature { problem, .. } => problem.code(),
             Rejection::UnknownScope { .. } => "unknown-scope",
             Rejection::UnknownSubject { .. } => "unknown-subject",
@@ -204,6 +217,17 @@ impl fmt::Display for Rejection {
             ),
             Rejection::NoSigstoreTrust => f.write_str(
                 "signed with a Sigstore bundle, but the registry has no Sigstore trusted root (scs-cert trusted-root FILE)",
+            ),
+            Rejection::ReceivedBeforeLedger {
+                subject,
+                received_at,
+                latest,
+            } => write!(
+                f,
+                "received at {} but the ledger already holds evidence for {subject} received at {}; \
+                 receipts go in the order of the ledger",
+                format_instant(*received_at),
+                format_instant(*latest)
             ),
             Rejection::Signature { problem, refused } => {
                 write!(f, "{problem}")?;
@@ -270,6 +294,20 @@ pub enum IngestError {
     /// The git store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The declared receipt lies in the future.
+    #[error(
+        "received at {} is later than now ({}) plus the policy's allowance of {allowance_minutes} minute(s)",
+        format_instant(*received_at),
+        format_instant(*now)
+    )]
+    ReceivedInFuture {
+        /// The declared receipt.
+        received_at: Instant,
+        /// The moment of ingestion.
+        now: Instant,
+        /// `policy.max_future_minutes`.
+        allowance_minutes: u32,
+    },
     /// The archive could not be written.
     #[error("while writing the archive object {path}: {kind}")]
     Archive {
@@ -289,14 +327,14 @@ pub enum IngestError {
 /// Broken subject records (no trust can be built).
 pub fn decide(
     state: &State,
-    known_runs: &BTreeMap<String, String>,
+    known: &LedgerIndex,
     submissions: &[Submission],
     receipt: Receipt,
 ) -> Result<Vec<FileOutcome>, IngestError> {
-    let checker = Checker::new(state, receipt)?;
+    let checker = Checker::new(state, receipt, &known.latest_receipt)?;
     let mut outcomes = checker.check(submissions);
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    settle_runs(&mut outcomes, known_runs, &mut seen);
+    settle_runs(&mut outcomes, &known.runs, &mut seen);
     Ok(outcomes)
 }
 
@@ -309,10 +347,31 @@ struct Checker<'s> {
     sigstore: Option<verify::sigstore::SigstoreTrust>,
     allowance: Duration,
     receipt: Receipt,
+    /// Per subject, the latest receipt the ledger holds.
+    latest_receipt: BTreeMap<String, Instant>,
 }
 
 impl<'s> Checker<'s> {
-    fn new(state: &'s State, receipt: Receipt) -> Result<Checker<'s>, IngestError> {
+    /// # Errors
+    ///
+    /// Broken subject records; a receipt later than now plus the allowance (DESIGN §4: a
+    /// receipt from the future would carry future-dated evidence past the rule).
+    fn new(
+        state: &'s State,
+        receipt: Receipt,
+        latest_receipt: &BTreeMap<String, Instant>,
+    ) -> Result<Checker<'s>, IngestError> {
+        let allowance_minutes = state.forum.policy.max_future_minutes;
+        let allowance = Duration::minutes(i64::from(allowance_minutes));
+        if crate::time::add(receipt.ingested_at, allowance, "")
+            .is_ok_and(|limit| receipt.received_at > limit)
+        {
+            return Err(IngestError::ReceivedInFuture {
+                received_at: receipt.received_at,
+                now: receipt.ingested_at,
+                allowance_minutes,
+            });
+        }
         #[cfg(feature = "sigstore")]
         let sigstore = match &state.sigstore_trusted_root {
             Some(root) => crate::sigstore::TrustedRoot::from_json(root)
@@ -328,8 +387,9 @@ impl<'s> Checker<'s> {
             trust: Trust::AllowedSigners(subjects::trust(&state.subject_records())?),
             #[cfg(feature = "sigstore")]
             sigstore,
-            allowance: Duration::minutes(i64::from(state.forum.policy.max_future_minutes)),
+            allowance,
             receipt,
+            latest_receipt: latest_receipt.clone(),
         })
     }
 
@@ -418,9 +478,10 @@ impl<'r, 's> Ingest<'r, 's> {
         state: &'s State,
         receipt: Receipt,
     ) -> Result<Ingest<'r, 's>, IngestError> {
-        let checker = Checker::new(state, receipt)?;
         let change = registry.begin()?;
-        let known = crate::registry::state::all_known_runs(registry)?;
+        let known = crate::registry::state::ledger_index(registry)?;
+        let checker = Checker::new(state, receipt, &known.latest_receipt)?;
+        let known = known.runs;
         Ok(Ingest {
             registry,
             change,
@@ -518,6 +579,11 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
             });
         }
     }
+    for d in &check.documents {
+        if let Some(r) = receipt_out_of_order(checker, d.report.subject()) {
+            return FileOutcome::Rejected(r);
+        }
+    }
     if let Err(problem) = check.result {
         let refused = check
             .documents
@@ -536,7 +602,9 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
     let mut lines = Vec::with_capacity(check.documents.len());
     for (i, d) in check.documents.iter().enumerate() {
         let checked_at = d.report.checked_at().and_utc();
-        if checked_at > receipt.received_at + allowance {
+        // No limit past 9999: nothing that was read can be later.
+        let limit = crate::time::add(receipt.received_at, allowance, "the allowance");
+        if limit.is_ok_and(|limit| checked_at > limit) {
             return FileOutcome::Rejected(Rejection::FutureDated {
                 document: i,
                 checked_at,
@@ -570,6 +638,19 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
         });
     }
     FileOutcome::Ingested { sha256, lines }
+}
+
+/// A declared receipt may not reach back before evidence the ledger already holds for the
+/// subject: keys are judged at the receipt, so a receipt slipped in before later evidence could
+/// make a key count that was retired in between.
+fn receipt_out_of_order(checker: &Checker<'_>, subject: &Subject) -> Option<Rejection> {
+    let received_at = checker.receipt.received_at;
+    let latest = *checker.latest_receipt.get(subject.as_str())?;
+    (received_at < latest).then(|| Rejection::ReceivedBeforeLedger {
+        subject: subject.to_string(),
+        received_at,
+        latest,
+    })
 }
 
 /// Threads writing archive objects: the work is mostly waiting for the disk (each object is

@@ -16,6 +16,9 @@ use crate::subject::Subject;
 /// The folder all ledgers live in.
 pub const LEDGER_DIR: &str = "ledger";
 
+/// The `signature` of a ledger line the forum recorded itself (a manual check).
+pub const MANUAL_SIGNATURE: &str = "forum";
+
 /// One ingested report document.
 ///
 /// Field order is the serialisation order; lines are written compact, one per document.
@@ -119,39 +122,62 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>, LedgerError> {
         .collect()
 }
 
-/// The run uuid and body digest of one ledger line, read without the rest.
+/// The run uuid, body digest and receipt of one ledger line, read without the rest.
 #[derive(Deserialize)]
 struct RunDigest<'a> {
     #[serde(borrow)]
     run: std::borrow::Cow<'a, str>,
     #[serde(borrow)]
     sha256: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    received_at: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    signature: std::borrow::Cow<'a, str>,
 }
 
-/// The run uuid and archived body digest of every line of a ledger file, reading only those
-/// two fields (what ingest needs to spot known runs; far cheaper than [`parse`]).
+/// What ingest needs of one ledger file, read far cheaper than with [`parse`]: the run uuid
+/// and archived body digest of every line, and the latest `received_at` of the reports the
+/// subject signed (`None` when there is none; the forum's own manual-check records do not
+/// count: they are not judged by the subject's keys).
+#[derive(Debug, Default)]
+pub struct RunIndex {
+    /// (run uuid, body digest) per line.
+    pub runs: Vec<(String, String)>,
+    /// The latest receipt of the file's lines.
+    pub latest_receipt: Option<crate::time::Instant>,
+}
+
+/// Reads the [`RunIndex`] of a ledger file.
 ///
 /// # Errors
 ///
-/// The first line that is not a JSON object with `run` and `sha256`.
-pub fn runs(path: &str, bytes: &[u8]) -> Result<Vec<(String, String)>, LedgerError> {
+/// The first line that is not a JSON object with `run`, `sha256` and an RFC 3339
+/// `received_at`.
+pub fn runs(path: &str, bytes: &[u8]) -> Result<RunIndex, LedgerError> {
     let text = std::str::from_utf8(bytes).map_err(|e| LedgerError {
         path: path.to_owned(),
         line: 0,
         message: e.to_string(),
     })?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let r: RunDigest<'_> = serde_json::from_str(l).map_err(|e| LedgerError {
-                path: path.to_owned(),
-                line: i + 1,
-                message: e.to_string(),
-            })?;
-            Ok((r.run.into_owned(), r.sha256.into_owned()))
-        })
-        .collect()
+    let mut index = RunIndex::default();
+    for (i, l) in text.lines().enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| LedgerError {
+            path: path.to_owned(),
+            line: i + 1,
+            message,
+        };
+        let r: RunDigest<'_> = serde_json::from_str(l).map_err(|e| bad(e.to_string()))?;
+        let received = crate::time::parse_rfc3339(&r.received_at)
+            .ok_or_else(|| bad(format!("received_at {:?} is not an instant", r.received_at)))?;
+        if r.signature != MANUAL_SIGNATURE {
+            index.latest_receipt = index.latest_receipt.max(Some(received));
+        }
+        index.runs.push((r.run.into_owned(), r.sha256.into_owned()));
+    }
+    Ok(index)
 }
 
 /// SHA-256 of `bytes`, lowercase hex.
@@ -200,9 +226,7 @@ pub fn evidence(lines: &[LedgerLine]) -> Vec<crate::eval::Evidence> {
 /// Ledger instants are written by us in RFC 3339; an unreadable one (a hand-edited ledger)
 /// becomes the epoch, which `registry verify` reports.
 fn parse_instant_or_epoch(s: &str) -> crate::time::Instant {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_default()
+    crate::time::parse_rfc3339(s).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,12 +1,15 @@
-//! The writer lock: `.git/scs-cert.lock`, created with `O_CREAT|O_EXCL` (`create_new`), holding
-//! the writer's process id. Its modification time, set by the file system, says since when.
+//! The writer lock: `.git/scs-cert.lock`, locked with an OS lock (`flock`,
+//! [`File::try_lock`]) for as long as the writer runs, and holding the writer's process id and
+//! boot id. The OS lock dies with the process, so a writer killed with `kill -9` leaves a file
+//! whose lock nobody holds: that is how a dead holder is told from a working one.
 //!
-//! A lock is never broken silently: a second writer gets [`Error::Locked`] naming the holder,
-//! whether that process still runs (where the OS can tell), and the file to remove.
+//! A lock is never broken silently: a second writer gets [`Error::Locked`] naming the holder
+//! and whether it still runs; only `registry recover` ([`Lock::acquire_recovering`]) takes over
+//! a lock whose holder is gone.
 
 use std::fmt;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read as _, Seek as _, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -15,6 +18,9 @@ use super::Error;
 
 /// File name of the lock inside `.git`.
 pub(crate) const LOCK_FILE: &str = "scs-cert.lock";
+
+/// How often a lock file removed under us (by its releasing holder) is opened again.
+const ATTEMPTS: usize = 8;
 
 /// Who holds the writer lock, as far as the lock file tells.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,28 +41,49 @@ impl LockHolder {
         self.since
     }
 
-    /// Whether a process with that id runs on this machine: `Some(false)` means the lock is
-    /// most likely stale (its writer died); `None` when the OS cannot tell (no `/proc`). A
-    /// hint only: the id may have been reused, or the writer may run on another machine.
+    /// Whether the holder still runs: `Some(true)` when it holds the OS lock, `Some(false)`
+    /// when the lock is stale (the OS lock is free, or the process is gone or from an earlier
+    /// boot), `None` when that cannot be told.
     pub fn alive(&self) -> Option<bool> {
         self.alive
     }
 
-    fn read(path: &Path) -> LockHolder {
-        let text = fs::read_to_string(path).unwrap_or_default();
-        let pid = text
-            .lines()
-            .find_map(|l| l.strip_prefix("pid "))
-            .and_then(|p| p.trim().parse::<u32>().ok());
+    /// The holder named in `text`, the content of the lock file at `path`; `os_locked` says
+    /// whether someone holds the OS lock on it (`None`: not known).
+    fn parse(text: &str, path: &Path, os_locked: Option<bool>) -> LockHolder {
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_owned())
+        };
+        let pid = field("pid ").and_then(|p| p.parse::<u32>().ok());
+        let boot = field("boot ");
         let since = fs::metadata(path)
             .and_then(|m| m.modified())
             .ok()
             .map(DateTime::<Utc>::from);
-        LockHolder {
-            pid,
-            since,
-            alive: pid.and_then(process_alive),
-        }
+        let alive = match os_locked {
+            Some(true) => Some(true),
+            // Nobody holds the OS lock: alive only if a writer without the OS lock (an older
+            // scs-cert) still runs under that id in this boot.
+            Some(false) | None => {
+                let same_boot = match (boot, boot_id()) {
+                    (Some(theirs), Some(ours)) => Some(theirs == ours),
+                    _ => None,
+                };
+                match (same_boot, pid.and_then(process_alive)) {
+                    (Some(false), _) => Some(false),
+                    (_, Some(running)) => Some(running),
+                    (_, None) => os_locked.map(|_| false),
+                }
+            }
+        };
+        LockHolder { pid, since, alive }
+    }
+
+    fn read(path: &Path, os_locked: Option<bool>) -> LockHolder {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        LockHolder::parse(&text, path, os_locked)
     }
 }
 
@@ -85,29 +112,95 @@ fn process_alive(pid: u32) -> Option<bool> {
     Some(proc.join(pid.to_string()).exists())
 }
 
-/// A held writer lock; dropping it removes the lock file.
+/// This boot's id (Linux), so that a process id from before a reboot is not taken for a
+/// running process.
+fn boot_id() -> Option<String> {
+    fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// A held writer lock; dropping it removes the lock file and releases the OS lock.
 #[derive(Debug)]
 pub(crate) struct Lock {
     path: PathBuf,
+    // Holds the OS lock until dropped (after the file is removed).
+    _file: File,
 }
 
 impl Lock {
-    /// Takes the lock at `path`.
+    /// Takes the lock at `path`; a lock file left by a dead writer is reported, not taken over.
     pub(crate) fn acquire(path: PathBuf) -> Result<Lock, Error> {
-        let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let holder = LockHolder::read(&path);
-                return Err(Error::Locked { lock: path, holder });
+        Lock::take(path, false).map(|(lock, _)| lock)
+    }
+
+    /// Takes the lock at `path` for `registry recover`: a lock file whose holder is gone is
+    /// taken over, and that holder returned.
+    pub(crate) fn acquire_recovering(path: PathBuf) -> Result<(Lock, Option<LockHolder>), Error> {
+        Lock::take(path, true)
+    }
+
+    fn take(path: PathBuf, recovering: bool) -> Result<(Lock, Option<LockHolder>), Error> {
+        let failed = |what, e: &io::Error| Error::io(what, &path, e);
+        for _ in 0..ATTEMPTS {
+            // A symlink planted at the lock's path is not followed (and never matches
+            // `same_file` below, which looks at the path itself).
+            if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+                return Err(failed(
+                    "use the lock file (not a regular file)",
+                    &io::Error::from(io::ErrorKind::InvalidInput),
+                ));
             }
-            Err(e) => return Err(Error::io("create the lock file", &path, &e)),
-        };
-        let lock = Lock { path };
-        // From here on, dropping `lock` removes the file again.
-        file.write_all(format!("pid {}\n", std::process::id()).as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Error::io("write the lock file", &lock.path, &e))?;
-        Ok(lock)
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| failed("open the lock file", &e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let holder = LockHolder::read(&path, Some(true));
+                    return Err(Error::Locked { lock: path, holder });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(failed("lock the lock file", &e)),
+            }
+            // The releasing holder removes the file before it lets go of the OS lock: if the
+            // path names another file now, the lock taken is on a removed file. Try again.
+            if !same_file(&file, &path) {
+                continue;
+            }
+            let mut text = String::new();
+            // An unreadable content counts as no holder: the OS lock is ours.
+            let _ = file.read_to_string(&mut text);
+            let mut stale = None;
+            if !text.trim().is_empty() {
+                let holder = LockHolder::parse(&text, &path, Some(false));
+                if !recovering || holder.alive != Some(false) {
+                    return Err(Error::Locked { lock: path, holder });
+                }
+                stale = Some(holder);
+            }
+            let lock = Lock { path, _file: file };
+            // From here on, dropping `lock` removes the file again.
+            let mut f = &lock._file;
+            let boot = boot_id().map(|b| format!("boot {b}\n")).unwrap_or_default();
+            f.set_len(0)
+                .and_then(|()| f.rewind())
+                .and_then(|()| {
+                    f.write_all(format!("pid {}\n{boot}", std::process::id()).as_bytes())
+                })
+                .and_then(|()| f.sync_all())
+                .map_err(|e| Error::io("write the lock file", &lock.path, &e))?;
+            return Ok((lock, stale));
+        }
+        Err(Error::io(
+            "take the lock file (it kept being replaced)",
+            &path,
+            &io::Error::from(io::ErrorKind::WouldBlock),
+        ))
     }
 
     /// Removes a lock file whoever holds it; returns the holder, or `None` if there was none.
@@ -115,7 +208,7 @@ impl Lock {
         if !path.exists() {
             return Ok(None);
         }
-        let holder = LockHolder::read(path);
+        let holder = LockHolder::read(path, None);
         match fs::remove_file(path) {
             Ok(()) => Ok(Some(holder)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -124,9 +217,27 @@ impl Lock {
     }
 }
 
+/// Whether the open `file` is the file at `path` now.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (file.metadata(), fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        path.exists()
+    }
+}
+
 impl Drop for Lock {
     fn drop(&mut self) {
-        // Nothing to do about a failure here: the next writer reports the leftover lock.
+        // Nothing to do about a failure here: the next writer reports the leftover lock. The
+        // OS lock is released after the removal, when the file handle closes.
         let _ = fs::remove_file(&self.path);
     }
 }

@@ -40,6 +40,30 @@ pub enum ManualError {
         /// The date given.
         at: Instant,
     },
+    /// Recorded (`--recorded-at`) later than now plus the policy's allowance.
+    #[error(
+        "recorded at {}, later than now ({}) plus the policy's allowance",
+        format_instant(*recorded_at),
+        format_instant(*now)
+    )]
+    RecordedInFuture {
+        /// The declared recording instant.
+        recorded_at: Instant,
+        /// Now.
+        now: Instant,
+    },
+    /// The evidence cannot be displayed (blank, control characters).
+    #[error(transparent)]
+    Text(#[from] crate::text::TextError),
+    /// The same check (subject, scope, testcase, instant) is recorded already.
+    #[error("this check is recorded already (run {run})")]
+    AlreadyRecorded {
+        /// Its run uuid.
+        run: String,
+    },
+    /// The ledger could not be read.
+    #[error(transparent)]
+    State(#[from] crate::registry::state::StateError),
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] sig::Error),
@@ -103,7 +127,19 @@ pub fn record(
             scope: spec.name().to_owned(),
         });
     }
+    crate::text::check(
+        "the evidence",
+        check.evidence,
+        crate::text::Display::Printed,
+    )?;
     let received_at = check.recorded_at.unwrap_or(now);
+    let allowance = chrono::Duration::minutes(i64::from(state.forum.policy.max_future_minutes));
+    if crate::time::add(now, allowance, "").is_ok_and(|limit| received_at > limit) {
+        return Err(ManualError::RecordedInFuture {
+            recorded_at: received_at,
+            now,
+        });
+    }
     if check.at > received_at {
         return Err(ManualError::Future { at: check.at });
     }
@@ -157,14 +193,19 @@ pub fn record(
         received_at: format_instant(received_at),
         received_at_declared: check.recorded_at.is_some(),
         ingested_at: format_instant(now),
-        signature: "forum".into(),
+        signature: ledger::MANUAL_SIGNATURE.into(),
         signer: fingerprint,
         signed_by: "forum".into(),
         results: [(check.testcase.to_owned(), value)].into(),
     };
-    crate::registry::ingest::store_object(registry, &sha256, &body)?;
     let identity = admin::identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;
+    // Under the lock: run uuids are unique in the ledger, and this one is derived from the
+    // check, so a second recording of the same check is refused rather than counted twice.
+    if crate::registry::state::all_known_runs(registry)?.contains_key(&run) {
+        return Err(ManualError::AlreadyRecorded { run });
+    }
+    crate::registry::ingest::store_object(registry, &sha256, &body)?;
     change.append(&line.path(), line.to_line().as_bytes())?;
     let verdict = if check.pass { "pass" } else { "fail" };
     let commit = change.commit(

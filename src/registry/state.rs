@@ -193,17 +193,45 @@ pub fn all_ledger_lines(registry: &Registry) -> Result<Vec<LedgerLine>, StateErr
     Ok(out)
 }
 
-/// Every run uuid of the registry with the digest of the body it came in (reads only those
-/// two fields of each ledger line).
+/// What a new report is checked against before it enters the ledger: every run uuid with
+/// the digest of the body it came in, and per subject its latest receipt (the ledger is in
+/// receive order, DESIGN §4).
+#[derive(Clone, Debug, Default)]
+pub struct LedgerIndex {
+    /// Run uuid to body digest.
+    pub runs: BTreeMap<String, String>,
+    /// Subject to the latest `received_at` of its ledger lines.
+    pub latest_receipt: BTreeMap<String, crate::time::Instant>,
+}
+
+/// Reads the [`LedgerIndex`] (only three fields of each ledger line).
 ///
 /// # Errors
 ///
-/// Store errors and ledger lines without them.
-pub fn all_known_runs(registry: &Registry) -> Result<BTreeMap<String, String>, StateError> {
-    let mut out = BTreeMap::new();
+/// Store errors and ledger lines without those fields.
+pub fn ledger_index(registry: &Registry) -> Result<LedgerIndex, StateError> {
+    let mut out = LedgerIndex::default();
     for path in registry.list(LEDGER_DIR)? {
         let bytes = registry.read(&path)?.unwrap_or_default();
-        out.extend(ledger::runs(&path, &bytes)?);
+        let file = ledger::runs(&path, &bytes)?;
+        out.runs.extend(file.runs);
+        // ledger/<subject>/<scope uuid>/<month>.jsonl
+        if let (Some(subject), Some(latest)) = (path.split('/').nth(1), file.latest_receipt) {
+            let entry = out
+                .latest_receipt
+                .entry(subject.to_owned())
+                .or_insert(latest);
+            *entry = (*entry).max(latest);
+        }
     }
     Ok(out)
+}
+
+/// Every run uuid of the registry with the digest of the body it came in.
+///
+/// # Errors
+///
+/// As [`ledger_index`].
+pub fn all_known_runs(registry: &Registry) -> Result<BTreeMap<String, String>, StateError> {
+    Ok(ledger_index(registry)?.runs)
 }

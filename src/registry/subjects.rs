@@ -89,6 +89,14 @@ pub struct SigstoreBinding {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RecordError {
+    /// A text field cannot be displayed.
+    #[error("{subject}: {source}")]
+    Text {
+        /// The subject.
+        subject: String,
+        /// What is wrong with it.
+        source: crate::text::TextError,
+    },
     /// A date field is not an RFC 3339 instant.
     #[error("{subject}: {field} {value:?} is not an RFC 3339 instant")]
     BadInstant {
@@ -156,13 +164,11 @@ pub enum RecordError {
 }
 
 fn instant(subject: &Subject, field: &'static str, value: &str) -> Result<Instant, RecordError> {
-    chrono::DateTime::parse_from_rfc3339(value)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .map_err(|_| RecordError::BadInstant {
-            subject: subject.to_string(),
-            field,
-            value: value.chars().take(80).collect(),
-        })
+    crate::time::parse_rfc3339(value).ok_or_else(|| RecordError::BadInstant {
+        subject: subject.to_string(),
+        field,
+        value: value.chars().take(80).collect(),
+    })
 }
 
 impl BoundKey {
@@ -251,6 +257,46 @@ impl SubjectRecord {
         }
         record.check()?;
         Ok(record)
+    }
+
+    /// Checks every text a person reads later (DESIGN: display text is checked where it
+    /// enters the registry): name and operator as the Urkunde shows them (the subject's name is
+    /// its environment line, the operator the default holder), the rest as printed.
+    ///
+    /// # Errors
+    ///
+    /// The first field that cannot be displayed.
+    pub fn check_text(&self) -> Result<(), RecordError> {
+        use crate::render::Field;
+        use crate::text::{Display, check_opt};
+        let s = &self.subject;
+        let text = |source| RecordError::Text {
+            subject: s.to_string(),
+            source,
+        };
+        check_opt(
+            "the name",
+            self.name.as_deref(),
+            Display::Urkunde(Field::Environment),
+        )
+        .map_err(text)?;
+        check_opt(
+            "the operator",
+            self.operator.as_deref(),
+            Display::Urkunde(Field::Holder),
+        )
+        .map_err(text)?;
+        for (field, value) in [
+            ("the description", &self.description),
+            ("the group", &self.group),
+            ("the health monitor", &self.health_monitor),
+        ] {
+            check_opt(field, value.as_deref(), Display::Printed).map_err(text)?;
+        }
+        for k in &self.keys {
+            check_opt("a key's name", k.name.as_deref(), Display::Printed).map_err(text)?;
+        }
+        Ok(())
     }
 
     /// Checks keys, dates and bindings.

@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 
 use super::error::{FieldPath, Kind};
 use super::raw::{Entries, RawDoc, RawInvocation, RawSpec, Scalar, Shaped};
 use super::{Error, Form, Invocation, Report, RunUuid, Verdict};
 use crate::subject::Subject;
-use crate::time::parse_naive_timestamp;
+use crate::time::InstantError;
 
 /// Checks of one document, carrying its index into every error.
 struct Doc {
@@ -120,16 +120,17 @@ impl Doc {
     /// reads it as UTC. An RFC 3339 instant with an offset is converted to UTC.
     fn checked_at(&self, value: Scalar) -> Result<NaiveDateTime, Error> {
         let text = self.string("checked_at", value)?;
-        parse_naive_timestamp(&text)
-            .or_else(|| {
-                DateTime::parse_from_rfc3339(text.trim())
-                    .ok()
-                    .map(|t| t.naive_utc())
-            })
-            .ok_or_else(|| Error::InvalidCheckedAt {
+        match crate::time::read_instant(&text) {
+            Ok(t) => Ok(t.naive_utc()),
+            Err(InstantError::OutOfRange { .. }) => Err(Error::CheckedAtOutOfRange {
                 document: self.index,
                 found: truncated(&text),
-            })
+            }),
+            Err(_) => Err(Error::InvalidCheckedAt {
+                document: self.index,
+                found: truncated(&text),
+            }),
+        }
     }
 
     /// `spec.uuid` (checked) and `spec.name` (raw).
@@ -224,12 +225,15 @@ pub(super) fn report(index: usize, raw: RawDoc) -> Result<Report, Error> {
     let reference_date =
         match doc.opt_string(&FieldPath::new("reference_date"), raw.reference_date)? {
             None => None,
-            Some(text) => Some(NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(
-                |_| Error::InvalidReferenceDate {
-                    document: index,
-                    found: truncated(&text),
-                },
-            )?),
+            Some(text) => Some(
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| crate::time::YEARS.contains(&d.year()))
+                    .ok_or_else(|| Error::InvalidReferenceDate {
+                        document: index,
+                        found: truncated(&text),
+                    })?,
+            ),
         };
     let subject = doc.subject(raw.subject)?;
     let run = match raw.run {

@@ -28,6 +28,18 @@ pub enum Error {
         /// The text found.
         found: String,
     },
+    /// `checked_at` is a timestamp outside the years the registry holds
+    /// ([`crate::time::YEARS`]).
+    #[error(
+        "report document {}: checked_at {found:?} is outside the years 0001 to 9999",
+        document + 1
+    )]
+    CheckedAtOutOfRange {
+        /// 0-based document index.
+        document: usize,
+        /// The text found.
+        found: String,
+    },
     /// `reference_date` is not a date (`2026-08-21`).
     #[error("report document {}: reference_date {found:?} is not a date", document + 1)]
     InvalidReferenceDate {

@@ -28,7 +28,7 @@ impl SigningKey {
         let mut key =
             PrivateKey::random(&mut rng, Algorithm::Ed25519).map_err(|source| Error::Crypto {
                 operation: "generate a key",
-                source,
+                source: Box::new(source),
             })?;
         key.set_comment(comment);
         Ok(SigningKey(key))
@@ -58,7 +58,7 @@ impl SigningKey {
             Err(ssh_key::Error::Crypto) => Err(Error::WrongPassphrase),
             Err(source) => Err(Error::Malformed {
                 what: Material::PrivateKey,
-                source,
+                source: Box::new(source),
             }),
         }
     }
@@ -110,7 +110,7 @@ impl SigningKey {
             key.to_openssh(LineEnding::LF)
                 .map_err(|source| Error::Crypto {
                     operation: "encode the key",
-                    source,
+                    source: Box::new(source),
                 })
         };
         match passphrase {
@@ -121,7 +121,7 @@ impl SigningKey {
                     .encrypt(&mut rng, pass)
                     .map_err(|source| Error::Crypto {
                         operation: "encrypt the key",
-                        source,
+                        source: Box::new(source),
                     })?;
                 encode(&encrypted)
             }
@@ -138,7 +138,7 @@ impl SigningKey {
 fn parse_private(text: &str) -> Result<PrivateKey, Error> {
     PrivateKey::from_openssh(text.trim_start()).map_err(|source| Error::Malformed {
         what: Material::PrivateKey,
-        source,
+        source: Box::new(source),
     })
 }
 
@@ -277,7 +277,7 @@ mod tests {
             SigningKey::from_openssh("garbage", None).unwrap_err(),
             Error::Malformed {
                 what: Material::PrivateKey,
-                source: PrivateKey::from_openssh("garbage").unwrap_err()
+                source: Box::new(PrivateKey::from_openssh("garbage").unwrap_err())
             }
         );
     }

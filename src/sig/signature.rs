@@ -48,7 +48,7 @@ impl Signature {
             }
             Error::Malformed {
                 what: Material::Signature,
-                source,
+                source: Box::new(source),
             }
         })
     }
@@ -113,8 +113,16 @@ impl Signature {
         }
         let key = self.0.public_key();
         check_algorithm(key.algorithm())?;
-        // The signature's own algorithm must be the key's: ssh-keygen refuses mismatches too.
-        if self.0.algorithm() != key.algorithm() {
+        // The signature's own algorithm must fit the key's (ssh-keygen refuses mismatches
+        // too); an RSA key signs as rsa-sha2-256 or rsa-sha2-512, never SHA-1 `ssh-rsa`,
+        // which OpenSSH refuses for SSHSIG.
+        let fits = match (self.0.algorithm(), key.algorithm()) {
+            (Algorithm::Rsa { hash }, Algorithm::Rsa { .. }) => {
+                matches!(hash, Some(HashAlg::Sha256 | HashAlg::Sha512))
+            }
+            (signature, key) => signature == key,
+        };
+        if !fits {
             return Err(Error::BadSignature);
         }
         let public = ssh_key::PublicKey::new(key.clone(), "");
@@ -157,11 +165,17 @@ impl PemLabel for KeyAlgorithm {
     const PEM_LABEL: &'static str = "SSH SIGNATURE";
 }
 
-/// Ed25519 and its FIDO form are what ssh-key verifies without further features; the project
-/// signs with Ed25519 only (DESIGN §9).
-fn check_algorithm(algorithm: Algorithm) -> Result<(), Error> {
+/// The keys a signature is verified with: Ed25519 (and its FIDO form), ECDSA on P-256 (FIPS
+/// 186-5, RFC 5656) and RSA (RFC 8332 signatures). Operators' CI keys are often ECDSA or RSA;
+/// the project itself signs with Ed25519 only (DESIGN §9).
+pub(crate) fn check_algorithm(algorithm: Algorithm) -> Result<(), Error> {
     match algorithm {
-        Algorithm::Ed25519 | Algorithm::SkEd25519 => Ok(()),
+        Algorithm::Ed25519
+        | Algorithm::SkEd25519
+        | Algorithm::Ecdsa {
+            curve: ssh_key::EcdsaCurve::NistP256,
+        }
+        | Algorithm::Rsa { .. } => Ok(()),
         other => Err(Error::UnsupportedAlgorithm { algorithm: other }),
     }
 }
@@ -185,7 +199,7 @@ pub fn sign(key: &SigningKey, namespace: &Namespace, message: &[u8]) -> Result<S
         .map(Signature)
         .map_err(|source| Error::Crypto {
             operation: "sign",
-            source,
+            source: Box::new(source),
         })
 }
 

@@ -31,6 +31,7 @@ use crate::time::Instant;
 pub struct AllowedSigners {
     origin: String,
     entries: Vec<Entry>,
+    unsupported: Vec<(usize, String)>,
 }
 
 /// One line of an allowed-signers file.
@@ -100,8 +101,9 @@ pub enum LineProblem {
     #[error("invalid public key: {source}")]
     InvalidKey {
         /// What ssh-key said.
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// A timestamp that is not `YYYYMMDD[Z]` or `YYYYMMDDHHMM[SS][Z]`.
     #[error("invalid {option} time {value:?} (expected YYYYMMDD[Z] or YYYYMMDDHHMM[SS][Z])")]
@@ -114,6 +116,13 @@ pub enum LineProblem {
     /// The line ends before a key.
     #[error("missing public key")]
     MissingKey,
+    /// A key of a type this tool does not verify with (its line is left out; the rest of
+    /// the file stands).
+    #[error("key type {key_type} is not supported (its line is ignored)")]
+    UnsupportedKeyType {
+        /// The key type as written.
+        key_type: String,
+    },
     /// An option ssh-keygen does not know, or junk after an option.
     #[error(
         "unknown option {text:?} (known: cert-authority, namespaces, valid-after, valid-before)"
@@ -141,11 +150,15 @@ impl AllowedSigners {
     /// [`Error::AllowedSigners`] naming `origin` and the line of the first invalid line.
     pub fn parse(text: &str, origin: &str) -> Result<AllowedSigners, Error> {
         let mut entries = Vec::new();
+        let mut unsupported = Vec::new();
         for (index, raw) in text.lines().enumerate() {
             let line = index + 1;
             match parse_line(raw, line) {
                 Ok(Some(entry)) => entries.push(entry),
                 Ok(None) => {}
+                Err(LineProblem::UnsupportedKeyType { key_type }) => {
+                    unsupported.push((line, key_type));
+                }
                 Err(problem) => {
                     return Err(Error::AllowedSigners {
                         origin: origin.to_owned(),
@@ -158,7 +171,14 @@ impl AllowedSigners {
         Ok(AllowedSigners {
             origin: origin.to_owned(),
             entries,
+            unsupported,
         })
+    }
+
+    /// Lines left out because their key type is not supported: (1-based line, key type). A
+    /// signature by such a key does not verify; every other line stands.
+    pub fn unsupported(&self) -> &[(usize, String)] {
+        &self.unsupported
     }
 
     /// Where the file came from.
@@ -282,8 +302,18 @@ fn parse_line(raw: &str, line: usize) -> Result<Option<Entry>, LineProblem> {
         }
         (parse_options(&rest[..end])?, key_text)
     };
-    let key = ssh_key::PublicKey::from_openssh(key_text)
-        .map_err(|source| LineProblem::InvalidKey { source })?;
+    let key_type = &key_text[..key_text.find([' ', '\t']).unwrap_or(key_text.len())];
+    let supported =
+        ssh_key::Algorithm::new(key_type).is_ok_and(|alg| crate::sig::check_algorithm(alg).is_ok());
+    if !supported {
+        return Err(LineProblem::UnsupportedKeyType {
+            key_type: key_type.chars().take(80).collect(),
+        });
+    }
+    let key =
+        ssh_key::PublicKey::from_openssh(key_text).map_err(|source| LineProblem::InvalidKey {
+            source: Box::new(source),
+        })?;
     Ok(Some(Entry {
         line,
         principals: principals.to_owned(),

@@ -138,8 +138,9 @@ pub enum BootstrapProblem {
         /// The key name.
         key_name: String,
         /// What ssh-key said (a type that does not match the key blob included).
+        // Boxed: ssh-key's error (with RSA support) is large, and it travels in every result.
         #[source]
-        source: ssh_key::Error,
+        source: Box<ssh_key::Error>,
     },
     /// A delegate that names no account of the file.
     #[error("account {subject} names delegate {delegate}, which is not an account")]
@@ -243,7 +244,7 @@ impl Bootstrap {
                             BootstrapProblem::InvalidKey {
                                 subject,
                                 key_name: raw_key.public_key_name,
-                                source,
+                                source: Box::new(source),
                             },
                         ));
                     }

@@ -12,11 +12,12 @@ use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
 use super::{Error, Field, MAX_NAME_CHARS, TextProblem};
 
-/// Checks a text for a UTF8String: not blank, no control characters, at most `max` characters.
+/// Checks a text for a UTF8String: not blank, no control or invisible format characters
+/// ([`crate::text::invisible`]), at most `max` characters.
 pub(crate) fn check_text(field: Field, value: &str, max: usize) -> Result<(), Error> {
     let problem = if value.trim().is_empty() {
         Some(TextProblem::Empty)
-    } else if value.chars().any(char::is_control) {
+    } else if value.chars().any(crate::text::invisible) {
         Some(TextProblem::ControlCharacter)
     } else if value.chars().count() > max {
         Some(TextProblem::TooLong { max })

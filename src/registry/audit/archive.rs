@@ -171,9 +171,7 @@ fn disagreement(line: &LedgerLine, doc: &Report) -> Option<&'static str> {
     if line.scope != doc.scope_uuid() {
         return Some("scope");
     }
-    let checked = chrono::DateTime::parse_from_rfc3339(&line.checked_at)
-        .map(|t| t.with_timezone(&chrono::Utc));
-    if checked != Ok(doc.checked_at().and_utc()) {
+    if crate::time::parse_rfc3339(&line.checked_at) != Some(doc.checked_at().and_utc()) {
         return Some("checked_at");
     }
     let results: BTreeMap<String, i8> = doc

@@ -382,11 +382,7 @@ impl<'r> Walker<'r> {
         forum: Option<&AllowedSigners>,
     ) -> Option<(FindingKind, String)> {
         let malformed = |msg: String| Some((FindingKind::MalformedLedgerLine, msg));
-        let instant = |s: &str| {
-            chrono::DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|t| t.with_timezone(&chrono::Utc))
-        };
+        let instant = crate::time::parse_rfc3339;
         for (field, value) in [
             ("checked_at", &line.checked_at),
             ("received_at", &line.received_at),

@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     let registry_dir = dir.join("registry");
     let reports_dir = dir.join("reports");
     std::fs::create_dir_all(&reports_dir)?;
-    say(&format!("== scs-cert demo, in {}", dir.display()))?;
+    say(&format!("== scs-cert demo, in {}", cli::shown(&dir)))?;
 
     // 1. The forum's registry.
     // Commands run inside the demo: silent ones (their output is narrated) and shown ones.
@@ -40,7 +40,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     cmd::init::run(&quiet_ctx, init_args(&registry_dir))?;
     say(&format!(
         "\n1. scs-cert init {}: a git registry with the forum's key and the IaaS/KaaS scopes",
-        registry_dir.display()
+        cli::shown(&registry_dir)
     ))?;
     say(&format!(
         "   git verify-commit HEAD: {}",
@@ -126,7 +126,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
                 false,
             )?;
             files.push(Submission::detached(
-                path.display().to_string(),
+                cli::shown(&path).to_string(),
                 text.as_bytes(),
                 Some(signature.to_armored().as_bytes()),
             ));
@@ -136,7 +136,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     say(&format!(
         "\n3. scs-report sign: {} daily reports for each cloud in {}",
         DAYS,
-        reports_dir.display()
+        cli::shown(&reports_dir)
     ))?;
     let trust = Trust::AllowedSigners(subjects::trust(&state.subject_records())?);
     let (_, last) = days.last().context("no days")?;
@@ -149,7 +149,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     );
     say(&format!(
         "   scs-report verify {}: {}",
-        last_path.display(),
+        cli::shown(&last_path),
         match &check.result {
             Ok(()) => "valid (signed by demo-ci, a delegate of demo-cloud-b)".to_owned(),
             Err(p) => format!("INVALID: {p}"),
@@ -207,7 +207,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
         Some(future_sig.to_armored().as_bytes()),
     );
     let state = State::load(&registry)?;
-    let known = state::all_known_runs(&registry)?;
+    let known = state::ledger_index(&registry)?;
     let outcome = ingest::decide(
         &state,
         &known,
@@ -275,7 +275,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             Ok((id, _)) => {
                 say(&format!(
                     "   {s}: issued {id}, valid until {}",
-                    format_instant(scs_cert::cert::one_year_after(now))
+                    format_instant(scs_cert::cert::one_year_after(now)?)
                 ))?;
                 issued = Some(id);
             }
@@ -300,6 +300,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
                 keys: None,
                 crl: None,
                 ca: None,
+                require_crl: false,
                 at: Some(at_arg(now)?),
                 json: false,
             },
@@ -321,7 +322,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             match cmd::render::run(&quiet_ctx, args) {
                 Ok(_) => say(&format!(
                     "   {}: the Urkunde (PDF/A-2b, one page, QR code to {})",
-                    out.display(),
+                    cli::shown(&out),
                     state.forum.status_url(id.as_str())
                 ))?,
                 Err(e) => say(&format!("   not rendered: {e:#}"))?,
@@ -339,7 +340,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     say(&format!(
         "\n   git log: {} signed commits; the registry is in {} (keep it: scs-cert demo --dir DIR)",
         commit_count(&registry)?,
-        registry_dir.display()
+        cli::shown(&registry_dir)
     ))?;
     Ok(Outcome::Success)
 }

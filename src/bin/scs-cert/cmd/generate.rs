@@ -161,7 +161,10 @@ pub(crate) fn run(ctx: &Ctx, args: GenerateArgs) -> anyhow::Result<Outcome> {
         bail!("--subjects and --months must be at least 1");
     }
     if args.out.exists() && fs::read_dir(&args.out)?.next().is_some() {
-        bail!("{} exists and is not empty", args.out.display());
+        bail!(
+            "{} exists and is not empty",
+            scs_cert::cli::shown(&args.out)
+        );
     }
     let start = args.start;
     let end = start
@@ -295,7 +298,7 @@ pub(crate) fn run(ctx: &Ctx, args: GenerateArgs) -> anyhow::Result<Outcome> {
         scopes.len(),
         start,
         end,
-        args.out.display()
+        scs_cert::cli::shown(&args.out)
     ));
     Ok(Outcome::Success)
 }
@@ -439,7 +442,7 @@ impl Stream<'_> {
                 .join(format!("{:04}-{:02}", today.year(), today.month()))
                 .join(name);
             fs::write(&path, text.as_bytes())
-                .with_context(|| format!("while writing {}", path.display()))?;
+                .with_context(|| format!("while writing {}", scs_cert::cli::shown(&path)))?;
             let mut sig_path = path.into_os_string();
             sig_path.push(".sig");
             fs::write(&sig_path, signature.to_armored())?;

@@ -75,7 +75,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
         .context("while recording the accepted reports; nothing was committed")?;
     let (mut ingested, mut present, mut rejected) = (0, 0, 0);
     for (file, note) in &notes {
-        let name = file.display();
+        let name = cli::shown(&file);
         match note {
             Note::Unreadable(e) => {
                 ctx.printer.result(&format!(
@@ -132,7 +132,7 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("while listing {}", p.display()))?
+                .with_context(|| format!("while listing {}", cli::shown(&p)))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
                     f.is_file()
@@ -151,7 +151,7 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 fn read_submission(file: &Path, body: bool) -> anyhow::Result<Submission> {
-    let name = file.display().to_string();
+    let name = cli::shown(&file).to_string();
     let bytes = cli::read_input(file, MAX_REPORT_BYTES + cli::MAX_SIGNATURE_BYTES)?;
     if body {
         return Ok(Submission::upload_body(name, bytes));

@@ -48,7 +48,7 @@ pub(crate) fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Outcome> {
         ("scs-compatible-kaas", seed::KAAS_SPEC),
     ];
     let (registry, commit) = admin::init(&args.dir, &forum, &key, &scopes, now)
-        .with_context(|| format!("while creating the registry {}", args.dir.display()))?;
+        .with_context(|| format!("while creating the registry {}", cli::shown(&args.dir)))?;
     // The private key never enters the registry or its history: a generated key lives in the
     // clone's .git folder, and only its path goes into the clone's local settings.
     let key_path = match existing {
@@ -63,8 +63,8 @@ pub(crate) fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Outcome> {
             sig::write_key_pair(&p, &key, passphrase.as_ref().map(|p| p.as_bytes())).with_context(|| {
                 format!(
                     "the registry was created but its key could not be saved to {}; remove {} and run init again",
-                    p.display(),
-                    args.dir.display()
+                    cli::shown(&p),
+                    cli::shown(&args.dir)
                 )
             })?;
             p
@@ -73,8 +73,8 @@ pub(crate) fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Outcome> {
     registry.set_local_setting(KEY_SETTING, &key_path.display().to_string())?;
     ctx.printer.info(&format!(
         "created registry {} (commit {commit})\n  forum key: {} (kept out of the registry; back it up)\n  scopes: scs-compatible-iaas, scs-compatible-kaas",
-        registry.root().display(),
-        key_path.display()
+        cli::shown(&registry.root()),
+        cli::shown(&key_path)
     ));
     ctx.printer.result(&key.public_line())?;
     Ok(Outcome::Success)

@@ -13,7 +13,12 @@ use crate::cmd::Ctx;
 pub(crate) fn run(ctx: &Ctx, command: RegistryCommand) -> anyhow::Result<Outcome> {
     match command {
         RegistryCommand::Recover => {
-            match Registry::recover(&ctx.registry_dir())? {
+            let recovered = Registry::recover(&ctx.registry_dir())?;
+            if let Some(holder) = &recovered.stale_lock {
+                ctx.printer
+                    .info(&format!("cleared the stale lock of {holder}"));
+            }
+            match recovered.change {
                 Recovery::NothingToDo => ctx.printer.info("nothing to recover"),
                 Recovery::Discarded { head, removed } => ctx.printer.info(&format!(
                     "discarded the unfinished change ({} file(s) removed); back at {}",

@@ -72,7 +72,7 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| PathBuf::from("."));
     if single_file.is_none() {
         std::fs::create_dir_all(&dir)
-            .with_context(|| format!("while creating {}", dir.display()))?;
+            .with_context(|| format!("while creating {}", cli::shown(&dir)))?;
     }
     let jobs: Vec<(PathBuf, UrkundeData, scs_cert::time::Instant)> = chosen
         .iter()
@@ -87,7 +87,7 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
         if out.exists() && !args.force {
             bail!(
                 "{} already exists (use --force to replace it)",
-                out.display()
+                cli::shown(&out)
             );
         }
     }
@@ -109,14 +109,14 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
         },
     );
     if progress {
-        eprintln!();
+        cli::to_stderr("");
     }
     let mut outcome = Outcome::Success;
     for ((out, d, _), r) in jobs.iter().zip(results) {
         match r {
             Ok(()) => ctx
                 .printer
-                .result(&format!("{}  {}", d.certificate_id, out.display()))?,
+                .result(&format!("{}  {}", d.certificate_id, cli::shown(&out)))?,
             Err(e) => {
                 ctx.printer.warn(&format!("{}: {e:#}", d.certificate_id));
                 outcome = Outcome::Error;

@@ -14,9 +14,9 @@ pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
         ScopeCommand::Add(args) => {
             let bytes = cli::read_input(&args.file, MAX_SPEC_BYTES)?;
             let text = String::from_utf8(bytes)
-                .with_context(|| format!("{} is not UTF-8 text", args.file.display()))?;
+                .with_context(|| format!("{} is not UTF-8 text", cli::shown(&args.file)))?;
             let key = ctx.signing_key(&registry)?;
-            let origin = args.file.display().to_string();
+            let origin = cli::shown(&args.file).to_string();
             let (slug, commit) = admin::add_scope(
                 &registry,
                 &state,

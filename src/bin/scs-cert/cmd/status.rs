@@ -94,7 +94,8 @@ fn history(
     evidence: &[Evidence],
     at: Instant,
 ) -> BTreeMap<String, Vec<eval::Interval>> {
-    let from = at - chrono::Duration::days(HISTORY_DAYS);
+    let from = scs_cert::time::sub(at, chrono::Duration::days(HISTORY_DAYS), "")
+        .unwrap_or_else(|_| scs_cert::time::earliest());
     let mut out = BTreeMap::new();
     for (version, _) in scope.spec.listed_versions_at(at.date_naive()) {
         if let Ok(intervals) =

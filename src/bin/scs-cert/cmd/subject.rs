@@ -90,24 +90,24 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
         SubjectCommand::Import(a) => {
             let bytes = cli::read_input(&a.file, MAX_BOOTSTRAP_BYTES)?;
             let text = String::from_utf8(bytes)
-                .with_context(|| format!("{} is not UTF-8 text", a.file.display()))?;
-            let bootstrap = Bootstrap::parse(&text, &a.file.display().to_string())?;
+                .with_context(|| format!("{} is not UTF-8 text", cli::shown(&a.file)))?;
+            let bootstrap = Bootstrap::parse(&text, &cli::shown(&a.file).to_string())?;
             let key = ctx.signing_key(&registry)?;
             let at = a.keys_valid_from.map_or(now, |t| t.instant());
             let (created, updated, commit) =
                 admin::import_bootstrap(&registry, &state, &bootstrap, &key, at, now)?;
             ctx.printer.info(&format!(
                 "imported {}: {created} new, {updated} updated subject(s) (commit {commit})",
-                a.file.display()
+                cli::shown(&a.file)
             ));
         }
         SubjectCommand::Key(KeyCommand::Add(a)) => {
             let subject: Subject = a.subject.parse()?;
-            let line = if std::path::Path::new(&a.key_line).is_file() {
-                std::fs::read_to_string(&a.key_line)
-                    .with_context(|| format!("while reading {}", a.key_line))?
+            let line = if std::path::Path::new(&a.public_key).is_file() {
+                std::fs::read_to_string(&a.public_key)
+                    .with_context(|| format!("while reading {}", a.public_key))?
             } else {
-                a.key_line.clone()
+                a.public_key.clone()
             };
             let at = a.at.map_or(now, |t| t.instant());
             let record = admin::bind_key(&state, &subject, &line, a.name.as_deref(), at)?;
@@ -155,7 +155,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 .as_deref()
                 .map(|p| {
                     std::fs::read_to_string(p)
-                        .with_context(|| format!("while reading {}", p.display()))
+                        .with_context(|| format!("while reading {}", cli::shown(&p)))
                 })
                 .transpose()?;
             if let Some(pem) = &public_key
@@ -163,7 +163,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             {
                 anyhow::bail!(
                     "{} is not a PEM public key",
-                    a.public_key.unwrap_or_default().display()
+                    cli::shown(&a.public_key.unwrap_or_default())
                 );
             }
             let at = a.at.map_or(now, |t| t.instant());
@@ -204,7 +204,7 @@ pub(crate) fn trusted_root(
     let bytes = cli::read_input(&args.file, 4 * 1024 * 1024)?;
     #[cfg(feature = "sigstore")]
     scs_cert::sigstore::TrustedRoot::from_json(&bytes)
-        .with_context(|| format!("{} is not a Sigstore trusted root", args.file.display()))?;
+        .with_context(|| format!("{} is not a Sigstore trusted root", cli::shown(&args.file)))?;
     let key = ctx.signing_key(&registry)?;
     let now = ctx.now();
     let identity = admin::identity(&state.forum, &key, now)?;

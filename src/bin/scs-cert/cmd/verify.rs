@@ -30,6 +30,17 @@ struct Gathered {
     registry_status: Option<(bool, String)>,
 }
 
+impl Gathered {
+    /// Whether suspension and withdrawal were looked at: by the registry's events, or by a CRL.
+    fn revocation(&self) -> &'static str {
+        if self.registry_status.is_some() || self.crl.is_some() {
+            "checked"
+        } else {
+            "not checked"
+        }
+    }
+}
+
 pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     let g = match gather(ctx, &args, at)? {
@@ -38,6 +49,7 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
             say(
                 ctx,
                 &args,
+                "checked",
                 false,
                 "unknown",
                 &format!(
@@ -57,13 +69,14 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
         ca: g.ca.as_deref(),
         crl: g.crl.as_deref(),
     };
+    let revocation = g.revocation();
+    let say =
+        |valid: bool, status: &str, line: &str| say(ctx, &args, revocation, valid, status, line);
     match check::check(&evidence, at)? {
         Ok(valid) => {
             if let Some((in_history, status)) = &g.registry_status {
                 if !in_history {
                     say(
-                        ctx,
-                        &args,
                         false,
                         "forged",
                         &format!(
@@ -75,8 +88,6 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
                 }
                 if status != "active" {
                     say(
-                        ctx,
-                        &args,
                         false,
                         status,
                         &format!("{}: {status} according to the registry", valid.record.id),
@@ -106,13 +117,22 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
                 r.valid_until,
                 checked.join(", ")
             );
-            say(ctx, &args, true, "active", &line)?;
+            if revocation != "checked" && args.require_crl {
+                say(
+                    false,
+                    "revocation-not-checked",
+                    &format!(
+                        "{}: could not decide: revocation not checked (--require-crl without --crl)",
+                        r.id
+                    ),
+                )?;
+                return Ok(Outcome::Error);
+            }
+            say(true, "active", &line)?;
             Ok(Outcome::Success)
         }
         Err(why) => {
             say(
-                ctx,
-                &args,
                 false,
                 why.code(),
                 &format!(
@@ -126,9 +146,16 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
     }
 }
 
-fn say(ctx: &Ctx, args: &VerifyArgs, valid: bool, status: &str, line: &str) -> std::io::Result<()> {
+fn say(
+    ctx: &Ctx,
+    args: &VerifyArgs,
+    revocation: &str,
+    valid: bool,
+    status: &str,
+    line: &str,
+) -> std::io::Result<()> {
     if args.json {
-        ctx.printer.json(&json!({"type": "certificate-check", "schema_version": 1, "certificate": args.certificate, "valid": valid, "status": status, "message": line}))
+        ctx.printer.json(&json!({"type": "certificate-check", "schema_version": 1, "certificate": args.certificate, "valid": valid, "status": status, "revocation": revocation, "message": line}))
     } else {
         ctx.printer.result(line)
     }
@@ -136,11 +163,11 @@ fn say(ctx: &Ctx, args: &VerifyArgs, valid: bool, status: &str, line: &str) -> s
 
 fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = cli::read_input(path, MAX_BYTES)?;
-    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", cli::shown(&path)))
 }
 
 fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
-    let s = path.display().to_string();
+    let s = cli::shown(&path).to_string();
     PathBuf::from(match s.strip_suffix(from) {
         Some(stem) => format!("{stem}{to}"),
         None => format!("{s}{to}"),
@@ -172,8 +199,9 @@ fn gather(
         let ca = ca_path.is_file().then(|| read_text(&ca_path)).transpose()?;
         let crl = args.crl.as_deref().map(read_text).transpose()?;
         if crl.is_none() {
-            ctx.printer
-                .warn("no --crl given: suspension and withdrawal cannot be seen");
+            ctx.printer.warn(
+                "revocation not checked: without --crl, suspension and withdrawal cannot be seen",
+            );
         }
         return Ok(Some(Gathered {
             record,

@@ -23,7 +23,7 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
     let now = cli::now();
     let say = |s: &str| printer.result(s);
 
-    say(&format!("== scs-report demo, in {}", dir.display()))?;
+    say(&format!("== scs-report demo, in {}", cli::shown(&dir)))?;
 
     // 1. A key for the operator's CI.
     let key_path = dir.join("ci-key");
@@ -31,7 +31,7 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
     sig::write_key_pair(&key_path, &key, None)?;
     say(&format!(
         "\n1. Made a report-signing key ({}):\n   {}",
-        key_path.display(),
+        cli::shown(&key_path),
         key.public_line()
     ))?;
     let allowed = format!("demo-cloud-a,demo-cloud-b {}\n", key.public_line());
@@ -39,7 +39,7 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
     cli::write_new_file(&allowed_path, allowed.as_bytes(), false)?;
     say(&format!(
         "   The forum binds it to both demo subjects in {}.",
-        allowed_path.display()
+        cli::shown(&allowed_path)
     ))?;
 
     // 2. A report with two documents, signed.
@@ -52,9 +52,9 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
     cli::write_new_file(&sig_path, signature.to_armored().as_bytes(), false)?;
     say(&format!(
         "\n2. Signed the built-in report {} ({} bytes, 2 documents) -> {}",
-        report_path.display(),
+        cli::shown(&report_path),
         report.len(),
-        sig_path.display()
+        cli::shown(&sig_path)
     ))?;
 
     // 3. Verified here, and by ssh-keygen when it is installed.
@@ -67,8 +67,8 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
     );
     say(&format!(
         "\n3. scs-report verify --allowed-signers {} {}\n   {}",
-        allowed_path.display(),
-        report_path.display(),
+        cli::shown(&allowed_path),
+        cli::shown(&report_path),
         match &check.result {
             Ok(()) => "valid: every document signed by a key bound to its subject".to_owned(),
             Err(p) => format!("INVALID (unexpected): {p}"),
@@ -121,7 +121,7 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
     // 5. What the report says.
     say(&format!(
         "\n5. scs-report show {} --spec scs-compatible-iaas.yaml   (timeline in force at {})\n",
-        report_path.display(),
+        cli::shown(&report_path),
         format_instant(checked_at.and_utc())
     ))?;
     let spec_path = dir.join("scs-compatible-iaas.yaml");

@@ -28,11 +28,11 @@ pub(crate) fn run(printer: &Printer, args: KeygenArgs) -> anyhow::Result<Outcome
         &key,
         passphrase.as_ref().map(|p| p.as_bytes()),
     )
-    .with_context(|| format!("while writing the key pair {}", args.output.display()))?;
+    .with_context(|| format!("while writing the key pair {}", cli::shown(&args.output)))?;
     printer.info(&format!(
         "wrote {} (private, mode 0600) and {}.pub",
-        args.output.display(),
-        args.output.display()
+        cli::shown(&args.output),
+        cli::shown(&args.output)
     ));
     printer.result(&key.public_line())?;
     Ok(Outcome::Success)

@@ -23,13 +23,13 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
     let bytes = cli::read_input(&args.file, MAX_REPORT_BYTES)?;
     let report_bytes = if args.body {
         sig::split_upload_body(&bytes)
-            .with_context(|| format!("{} is not an upload body", args.file.display()))?
+            .with_context(|| format!("{} is not an upload body", cli::shown(&args.file)))?
             .1
     } else {
         &bytes[..]
     };
     let reports = report::parse(report_bytes)
-        .with_context(|| format!("while reading the report {}", args.file.display()))?;
+        .with_context(|| format!("while reading the report {}", cli::shown(&args.file)))?;
     printer.info(
         "note: show reads the report; it does not check its signature (use `scs-report verify`)",
     );
@@ -38,9 +38,9 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
             bail!(
                 "document {} of {} is for scope {}, but {} is scope {} ({})",
                 index + 1,
-                args.file.display(),
+                cli::shown(&args.file),
                 doc.scope_uuid(),
-                args.spec.display(),
+                cli::shown(&args.spec),
                 spec.uuid(),
                 spec.name()
             );
@@ -72,21 +72,21 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
 pub(crate) fn load_spec(path: &Path) -> anyhow::Result<Spec> {
     let bytes = cli::read_input(path, MAX_SPEC_BYTES)?;
     let text = String::from_utf8(bytes)
-        .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-    match Spec::load(&text, &path.display().to_string()) {
+        .with_context(|| format!("{} is not UTF-8 text", cli::shown(&path)))?;
+    match Spec::load(&text, &cli::shown(&path).to_string()) {
         Ok(spec) => Ok(spec),
         // Every diagnostic on its own line, `file:line:column: message [code]`.
         Err(spec::Error::Invalid { diagnostics, .. }) => {
             let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
             bail!(
                 "invalid scope spec {} ({} problem(s)):\n  {}",
-                path.display(),
+                cli::shown(&path),
                 lines.len(),
                 lines.join("\n  ")
             )
         }
         Err(e) => {
-            Err(e).with_context(|| format!("while loading the scope spec {}", path.display()))
+            Err(e).with_context(|| format!("while loading the scope spec {}", cli::shown(&path)))
         }
     }
 }
@@ -110,7 +110,7 @@ fn print_document(
 ) -> std::io::Result<()> {
     printer.result(&format!(
         "{} document {}: subject {}, {} ({}), run {}, checked at {}, judged at {}",
-        file.display(),
+        cli::shown(&file),
         index + 1,
         doc.subject(),
         spec.name(),

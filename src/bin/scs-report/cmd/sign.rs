@@ -19,7 +19,7 @@ pub(crate) fn run(printer: &Printer, args: SignArgs) -> anyhow::Result<Outcome> 
         }
         let bytes = cli::read_input(file, MAX_REPORT_BYTES)?;
         let signature = sig::sign(&key, &namespace, &bytes)
-            .with_context(|| format!("while signing {}", file.display()))?;
+            .with_context(|| format!("while signing {}", cli::shown(&file)))?;
         let (out, content) = if args.body {
             (
                 cli::with_suffix(file, ".body"),
@@ -32,7 +32,11 @@ pub(crate) fn run(printer: &Printer, args: SignArgs) -> anyhow::Result<Outcome> 
             )
         };
         cli::write_new_file(&out, &content, args.force)?;
-        printer.info(&format!("signed {} -> {}", file.display(), out.display()));
+        printer.info(&format!(
+            "signed {} -> {}",
+            cli::shown(&file),
+            cli::shown(&out)
+        ));
     }
     Ok(Outcome::Success)
 }

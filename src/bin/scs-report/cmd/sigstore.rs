@@ -81,7 +81,7 @@ fn verify_bundle(printer: &Printer, args: VerifyBundleArgs) -> anyhow::Result<Ou
         (Some(path), None, None) => {
             let pem = cli::read_input(path, MAX_KEY_BYTES)?;
             let pem = String::from_utf8(pem)
-                .with_context(|| format!("{} is not text", path.display()))?;
+                .with_context(|| format!("{} is not text", cli::shown(&path)))?;
             Policy::Key { pem }
         }
         (None, Some(identity), Some(issuer)) => Policy::Identity {
@@ -100,7 +100,7 @@ fn verify_bundle(printer: &Printer, args: VerifyBundleArgs) -> anyhow::Result<Ou
         },
     };
     let root = TrustedRoot::from_json(&cli::read_input(&root_path, MAX_TRUSTED_ROOT_BYTES)?)
-        .with_context(|| format!("while reading the trusted root {}", root_path.display()))?;
+        .with_context(|| format!("while reading the trusted root {}", cli::shown(&root_path)))?;
     let bundle_bytes = cli::read_input(&args.bundle, MAX_BUNDLE_BYTES)?;
     let artifact_bytes;
     let artifact = if let Some(digest) = sigstore::parse_sha256_digest(&args.artifact) {
@@ -125,7 +125,7 @@ fn verify_bundle(printer: &Printer, args: VerifyBundleArgs) -> anyhow::Result<Ou
             };
             let line = format!(
                 "{}: {} signed by {who} at {}",
-                args.bundle.display(),
+                cli::shown(&args.bundle),
                 printer.paint("verified", Tone::Good),
                 format_instant(v.signed_at())
             );
@@ -135,7 +135,7 @@ fn verify_bundle(printer: &Printer, args: VerifyBundleArgs) -> anyhow::Result<Ou
         Err(e) => {
             let line = format!(
                 "{}: {}: {e}",
-                args.bundle.display(),
+                cli::shown(&args.bundle),
                 printer.paint("rejected", Tone::Bad)
             );
             printer.result(&line)?;

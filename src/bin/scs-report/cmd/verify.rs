@@ -32,6 +32,14 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
         bail!("--bundle names the bundle of one report; give exactly one FILE");
     }
     let trust = load_trusts(&args)?;
+    if let Trust::AllowedSigners(allowed) = &trust.ssh {
+        for (line, key_type) in allowed.unsupported() {
+            printer.warn(&format!(
+                "{}:{line}: key type {key_type} is not supported; that line is ignored",
+                allowed.origin()
+            ));
+        }
+    }
     let at = args.at.map_or_else(cli::now, |a| a.instant());
     let mut outcome = Outcome::Success;
     // Files are checked in parallel (one worker per core), in batches so output still streams;
@@ -60,7 +68,7 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
                         printer.result(&format!(
                             "{}  {}: could not check: {err:#}",
                             printer.paint("error  ", Tone::Doubt),
-                            file.display()
+                            cli::shown(&file)
                         ))?;
                     }
                     Outcome::Error
@@ -128,7 +136,7 @@ fn check_batch(
 pub(crate) fn load_trusts(args: &VerifyArgs) -> anyhow::Result<Trusts> {
     let read = |path: &Path| -> anyhow::Result<String> {
         let bytes = cli::read_input(path, MAX_TRUST_BYTES)?;
-        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", cli::shown(&path)))
     };
     let records: Option<(Vec<SubjectRecord>, Option<Vec<u8>>)> = if let Some(dir) = &args.registry {
         let registry = Registry::open(dir)?;
@@ -151,11 +159,12 @@ pub(crate) fn load_trusts(args: &VerifyArgs) -> anyhow::Result<Trusts> {
     let ssh = match (&args.allowed_signers, &args.bootstrap, &records) {
         (Some(path), _, _) => Trust::AllowedSigners(AllowedSigners::parse(
             &read(path)?,
-            &path.display().to_string(),
+            &cli::shown(&path).to_string(),
         )?),
-        (None, Some(path), _) => {
-            Trust::Bootstrap(Bootstrap::parse(&read(path)?, &path.display().to_string())?)
-        }
+        (None, Some(path), _) => Trust::Bootstrap(Bootstrap::parse(
+            &read(path)?,
+            &cli::shown(&path).to_string(),
+        )?),
         (None, None, Some((records, _))) => Trust::AllowedSigners(subjects::trust(records)?),
         (None, None, None) => bail!(
             "no trust given: pass --allowed-signers FILE (principal = subject), --bootstrap FILE, --subject-record FILE…, or --registry DIR"
@@ -220,7 +229,7 @@ fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) ->
     if json {
         return printer.json(&check_json(file, check));
     }
-    let name = file.display();
+    let name = cli::shown(&file);
     let signer = check
         .fingerprint
         .as_ref()
