@@ -1,7 +1,6 @@
 //! SSHSIG signatures (OpenSSH `PROTOCOL.sshsig`): read, write, make and check.
 
-use ssh_key::encoding::pem::PemLabel;
-use ssh_key::encoding::{Decode, DecodePem, Reader};
+use ssh_key::encoding::{Decode, Reader};
 use ssh_key::{Algorithm, HashAlg, LineEnding, SshSig};
 
 use super::{Error, Fingerprint, Material, Namespace, SigningKey};
@@ -21,7 +20,8 @@ pub const MAX_ARMORED_LEN: usize = 64 * 1024;
 pub struct Signature(SshSig);
 
 impl Signature {
-    /// Reads an armored signature. Surrounding whitespace is allowed, as ssh-keygen allows.
+    /// Reads an armored signature exactly as strictly as `ssh-keygen -Y verify` does (see
+    /// [`dearmor`]): the header first, no whitespace before it; the data up to the first footer.
     ///
     /// # Errors
     ///
@@ -34,14 +34,28 @@ impl Signature {
                 limit: MAX_ARMORED_LEN,
             });
         }
-        let trimmed = bytes.trim_ascii();
-        SshSig::from_pem(trimmed).map(Signature).map_err(|source| {
-            // ssh-key cannot even decode key types it was built without (ECDSA, RSA here):
-            // name the algorithm instead of calling a valid ssh-keygen signature malformed.
+        let blob = dearmor(bytes).map_err(|source| Error::Malformed {
+            what: Material::Signature,
+            source: Box::new(source.into()),
+        })?;
+        let mut reader = blob.as_slice();
+        let decoded = SshSig::decode(&mut reader).and_then(|sig| {
+            if reader.is_empty() {
+                Ok(sig)
+            } else {
+                Err(ssh_key::encoding::Error::TrailingData {
+                    remaining: reader.len(),
+                }
+                .into())
+            }
+        });
+        decoded.map(Signature).map_err(|source| {
+            // ssh-key cannot even decode key types it was built without: name the algorithm
+            // instead of calling a valid ssh-keygen signature malformed.
             if matches!(
                 source,
                 ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. }
-            ) && let Ok(KeyAlgorithm(name)) = KeyAlgorithm::decode_pem(trimmed)
+            ) && let Ok(KeyAlgorithm(name)) = KeyAlgorithm::decode(&mut blob.as_slice())
                 && let Ok(algorithm) = Algorithm::new(&name)
             {
                 return Error::UnsupportedAlgorithm { algorithm };
@@ -137,6 +151,89 @@ impl Signature {
     }
 }
 
+/// The armor's first line, including its line end: ssh-keygen compares these bytes at offset 0,
+/// so leading whitespace or a CRLF header is refused.
+const BEGIN: &[u8] = b"-----BEGIN SSH SIGNATURE-----\n";
+/// The footer as ssh-keygen looks for it: at the start of a line, anything after it ignored.
+const END: &[u8] = b"\n-----END SSH SIGNATURE-----";
+
+/// The SSHSIG blob inside the armor, with OpenSSH's rules (`sshsig_dearmor`, `b64_pton`): the
+/// header at offset 0, the data up to the first `\n-----END SSH SIGNATURE-----` (whatever
+/// follows is ignored), a NUL only as the very last data byte, whitespace anywhere in the base64
+/// skipped, padding required and exact, no bits set beyond the last byte.
+fn dearmor(bytes: &[u8]) -> Result<Vec<u8>, ssh_key::encoding::Error> {
+    use ssh_key::encoding::pem::Error as Pem;
+    let rest = bytes
+        .strip_prefix(BEGIN)
+        .ok_or(Pem::PreEncapsulationBoundary)?;
+    let end = rest
+        .windows(END.len())
+        .position(|w| w == END)
+        .ok_or(Pem::PostEncapsulationBoundary)?;
+    let mut text = &rest[..end];
+    match text.iter().position(|&b| b == 0) {
+        None => {}
+        Some(i) if i + 1 == text.len() => text = &text[..i],
+        Some(_) => return Err(ssh_key::encoding::Error::CharacterEncoding),
+    }
+    b64_pton(text).ok_or(Pem::Base64(ssh_key::encoding::base64::Error::InvalidEncoding).into())
+}
+
+/// Base64 decoding as OpenBSD's `b64_pton`, which ssh-keygen uses.
+fn b64_pton(text: &[u8]) -> Option<Vec<u8>> {
+    // C isspace() in the "C" locale.
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let value = |b: u8| match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let (mut bits, mut nbits, mut count) = (0u32, 0u32, 0usize);
+    let mut iter = text.iter().copied();
+    while let Some(b) = iter.next() {
+        if space(b) {
+            continue;
+        }
+        if b == b'=' {
+            // One '=' after three symbols, two after two; then only whitespace.
+            let pads_needed = match count % 4 {
+                3 => 1,
+                2 => 2,
+                _ => return None,
+            };
+            let mut pads = 1;
+            for b in iter.by_ref() {
+                if space(b) {
+                    continue;
+                }
+                if b == b'=' && pads < pads_needed {
+                    pads += 1;
+                } else {
+                    return None;
+                }
+            }
+            // Leftover bits that do not make a byte must be zero.
+            if pads < pads_needed || bits & ((1 << nbits) - 1) != 0 {
+                return None;
+            }
+            return Some(out);
+        }
+        bits = (bits << 6) | u32::from(value(b)?);
+        nbits += 6;
+        count += 1;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push(u8::try_from((bits >> nbits) & 0xff).ok()?);
+            bits &= (1 << nbits) - 1;
+        }
+    }
+    (count % 4 == 0).then_some(out)
+}
+
 /// Just the key algorithm name of an armored SSHSIG blob (`PROTOCOL.sshsig`: "SSHSIG",
 /// uint32 version, string publickey whose first field is the key type), the rest skipped.
 struct KeyAlgorithm(String);
@@ -159,10 +256,6 @@ impl Decode for KeyAlgorithm {
         reader.drain(reader.remaining_len())?;
         Ok(KeyAlgorithm(name))
     }
-}
-
-impl PemLabel for KeyAlgorithm {
-    const PEM_LABEL: &'static str = "SSH SIGNATURE";
 }
 
 /// The keys a signature is verified with: Ed25519 (and its FIDO form), ECDSA on P-256 (FIPS
