@@ -21,7 +21,7 @@ pub struct Signature(SshSig);
 
 impl Signature {
     /// Reads an armored signature exactly as strictly as `ssh-keygen -Y verify` does (see
-    /// [`dearmor`]): the header first, no whitespace before it; the data up to the first footer.
+    /// `dearmor`): the header first, no whitespace before it; the data up to the first footer.
     ///
     /// # Errors
     ///
