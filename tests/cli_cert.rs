@@ -5,64 +5,18 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/registry.rs"]
+mod registry;
 #[path = "support/tools.rs"]
 mod tools;
 
 use cli::{cert, run};
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-const CERT: &str = env!("CARGO_BIN_EXE_scs-cert");
-const REPORT: &str = env!("CARGO_BIN_EXE_scs-report");
-const IAAS: &str = "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f";
-
-/// A report for the seed IaaS scope's v5.1 main target (all PASS unless `fail` names one).
-fn report(subject: &str, run_no: u32, checked_at: &str, fail: Option<&str>) -> String {
-    let spec = scs_cert::spec::Spec::load(scs_cert::seed::IAAS_SPEC, "seed").unwrap();
-    let v = spec.version("v5.1").unwrap();
-    let mut r = format!(
-        "---\nspec:\n  uuid: {IAAS}\n  name: SCS-compatible IaaS\nchecked_at: {checked_at}\nsubject: {subject}\nrun:\n  uuid: 11111111-2222-4333-8444-{run_no:012}\n  invocations:\n    a0000000-0000-4000-8000-000000000000:\n      results:\n"
-    );
-    for id in v.main() {
-        let value = if Some(id.as_str()) == fail { -1 } else { 1 };
-        r.push_str(&format!("        {id}: {value}\n"));
-    }
-    r
-}
-
-/// A registry `reg` with subject `cloud-a` (key `a`, bound from 2026-01-01) in a temp dir.
-fn setup() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().to_owned();
-    let r = run(CERT, &dir, &["init", "reg"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(run(REPORT, &dir, &["keygen", "-o", "a"]).code, 0);
-    let public = fs::read_to_string(dir.join("a.pub")).unwrap();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "add",
-            "cloud-a",
-            "--name",
-            "Cloud A",
-            "--ssh-key",
-            public.trim(),
-            "--at",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    (tmp, dir)
-}
-
-fn write_signed(dir: &Path, name: &str, text: &str, key: &str) {
-    fs::write(dir.join(name), text).unwrap();
-    let r = run(REPORT, dir, &["sign", "-k", key, name]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-}
+use registry::{CERT, IAAS, REPORT, report, setup, write_signed};
 
 fn json_lines(s: &str) -> Vec<serde_json::Value> {
     s.lines()
