@@ -389,23 +389,40 @@ pub enum Event {
         /// Who.
         by: String,
     },
+    /// Ended by its renewal: the successor took over when it started (`renew`, within the
+    /// policy's renewal window). Final, as a withdrawal; the CRL lists it as superseded (4).
+    Superseded {
+        /// When: the successor's issue.
+        at: String,
+        /// The renewal that replaced it.
+        successor: CertificateId,
+        /// Who.
+        by: String,
+    },
 }
 
 impl Event {
-    /// Why.
-    pub fn reason(&self) -> &str {
-        let (Event::Suspended { reason, .. }
-        | Event::Reinstated { reason, .. }
-        | Event::Withdrawn { reason, .. }) = self;
-        reason
+    /// Why, as the forum gave it (a supersession's reason is its successor).
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Event::Suspended { reason, .. }
+            | Event::Reinstated { reason, .. }
+            | Event::Withdrawn { reason, .. } => Some(reason),
+            Event::Superseded { .. } => None,
+        }
     }
 
     /// When it happened.
     pub fn at(&self) -> Instant {
+        instant("", "at", self.at_text()).unwrap_or_default()
+    }
+
+    fn at_text(&self) -> &str {
         let (Event::Suspended { at, .. }
         | Event::Reinstated { at, .. }
-        | Event::Withdrawn { at, .. }) = self;
-        instant("", "at", at).unwrap_or_default()
+        | Event::Withdrawn { at, .. }
+        | Event::Superseded { at, .. }) = self;
+        at
     }
 
     /// The line as appended (compact JSON, newline).
@@ -431,10 +448,7 @@ pub fn parse_events(text: &str, origin: &str) -> Result<Vec<Event>, RecordError>
                 line: i + 1,
                 message: e.to_string(),
             })?;
-            let (Event::Suspended { at, .. }
-            | Event::Reinstated { at, .. }
-            | Event::Withdrawn { at, .. }) = &e;
-            instant(origin, "at", at)?;
+            instant(origin, "at", e.at_text())?;
             Ok(e)
         })
         .collect()
@@ -469,6 +483,13 @@ pub enum Status {
         /// Why.
         reason: String,
     },
+    /// Ended by its renewal, which is in force in its place.
+    Superseded {
+        /// Since when (the successor's issue).
+        since: Instant,
+        /// The successor.
+        successor: CertificateId,
+    },
 }
 
 impl Status {
@@ -480,6 +501,7 @@ impl Status {
             Status::NotYetIssued => "not-yet-issued",
             Status::Suspended { .. } => "suspended",
             Status::Withdrawn { .. } => "withdrawn",
+            Status::Superseded { .. } => "superseded",
         }
     }
 }
@@ -504,6 +526,11 @@ impl fmt::Display for Status {
                     format_instant(*since)
                 )
             }
+            Status::Superseded { since, successor } => write!(
+                f,
+                "superseded since {} by its renewal {successor}",
+                format_instant(*since)
+            ),
         }
     }
 }
@@ -521,6 +548,12 @@ pub fn status_at(record: &CertificateRecord, events: &[Event], at: Instant) -> S
                     since: e.at(),
                     code: *code,
                     reason: reason.clone(),
+                };
+            }
+            Event::Superseded { successor, .. } => {
+                return Status::Superseded {
+                    since: e.at(),
+                    successor: successor.clone(),
                 };
             }
             Event::Suspended { reason, .. } => suspended = Some((e.at(), reason.clone())),

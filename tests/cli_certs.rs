@@ -370,9 +370,24 @@ fn manual_checks_count_for_a_quarter_and_attention_says_what_to_do() {
     assert!(r.stderr.contains("not a manual testcase"), "{}", r.stderr);
 }
 
+/// Issue 10.8: a renewal is possible only in the last `renewal_window_days` (60) of the
+/// predecessor's validity; it supersedes the predecessor from its own start (event, CRL reason
+/// superseded), so one (subject, scope, version) never has two certificates in force.
 #[test]
-fn renew_links_the_successor() {
+fn renewal_opens_in_the_last_days_and_supersedes_its_predecessor() {
     let (_t, dir) = setup();
+    let instant = |hours: i64| now_plus(hours).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    // Issued 340 days ago (or when the scope's v1 took effect, if that is later): it ends
+    // within 60 days from now, so its renewal window is open.
+    let effective = chrono::DateTime::parse_from_rfc3339("2026-01-02T00:00:00Z").unwrap();
+    let issued = now_plus(-24 * 340)
+        .max(effective.to_utc())
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let day_after = (chrono::DateTime::parse_from_rfc3339(&issued).unwrap()
+        + chrono::Duration::days(1))
+    .format("%Y-%m-%dT%H:%M:%SZ")
+    .to_string();
     let id = ok(cert(
         &dir,
         &[
@@ -381,19 +396,96 @@ fn renew_links_the_successor() {
             "--scope",
             "example-manual-scope",
             "--at",
-            "2026-03-30T12:00:00Z",
+            &issued,
+            "--override",
+            "test: issued before the evidence",
         ],
     ))
     .stdout
     .trim()
     .to_owned();
-    let new = ok(cert(&dir, &["renew", &id, "--at", "2026-03-30T18:00:00Z"]))
-        .stdout
-        .trim()
-        .to_owned();
-    assert_eq!(new, "SCS-IAAS-2026-0002");
+    let head = |dir: &Path| fs::read_to_string(dir.join("reg/.git/refs/heads/main")).ok();
+    let before = head(&dir);
+    // Right after the issue: refused, saying when renewal opens, and nothing is written.
+    let r = cert(&dir, &["renew", &id, "--at", &day_after, "--override", "x"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("REFUSED") && r.stdout.contains("can be renewed from"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(head(&dir), before);
+    assert_eq!(certificates(&dir, &instant(0)).len(), 1);
+
+    let renewed_at = instant(-1);
+    let new = ok(cert(
+        &dir,
+        &[
+            "renew",
+            &id,
+            "--at",
+            &renewed_at,
+            "--override",
+            "test: renewal",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    assert_ne!(new, id);
     let record = fs::read_to_string(dir.join(format!("reg/certificates/{new}.yaml"))).unwrap();
     assert!(record.contains(&format!("renews: {id}")), "{record}");
+    let status = |at: &str| -> Vec<(String, String)> {
+        certificates(&dir, at)
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        status(&instant(-2)),
+        [
+            // No reports lately: in force, with findings (R8).
+            (id.clone(), "active-with-findings".to_owned()),
+            (new.clone(), "not-yet-issued".to_owned())
+        ]
+    );
+    assert_eq!(
+        status(&instant(0)),
+        [
+            (id.clone(), "superseded".to_owned()),
+            (new.clone(), "active-with-findings".to_owned())
+        ]
+    );
+    // Renewed once: a second renewal of the predecessor is refused.
+    let r = cert(&dir, &["renew", &id, "--override", "again"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("renewed already, by {new}")),
+        "{}",
+        r.stdout
+    );
+    ok(cert(&dir, &["registry", "verify"]));
+
+    // The CRL says so, as openssl reads it; offline verify of the predecessor is a no.
+    if let Some((_, text)) = openssl(
+        &dir.join("reg"),
+        &["crl", "-in", "crl.pem", "-noout", "-text"],
+    ) {
+        assert!(text.contains("Superseded"), "{text}");
+    }
+    let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("\"status\":\"superseded\""),
+        "{}",
+        r.stdout
+    );
+    ok(verify_offline(&dir, &new, &["--crl", "crl.pem"]));
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> Option<(bool, String)> {

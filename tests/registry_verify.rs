@@ -400,11 +400,17 @@ fn commits_by_plain_git_or_by_a_foreign_key_are_caught() {
         c.write("NOTES.txt", b"bye\n").unwrap()
     });
     let report = verify(&fx.dir);
+    // The admission is also a key forum.toml does not name.
     assert_eq!(
         kinds(&report),
-        [FindingKind::UnsignedCommit, FindingKind::SignerNotAllowed]
+        [
+            FindingKind::UnsignedCommit,
+            FindingKind::SignerNotAllowed,
+            FindingKind::ForumSignersMismatch
+        ]
     );
     assert_eq!(report.findings()[1].commit(), Some(admit));
+    assert_eq!(report.findings()[2].commit(), Some(admit));
     assert!(report.findings().iter().all(|f| f.commit() != Some(later)));
 }
 
@@ -500,4 +506,203 @@ fn a_large_registry_verifies_in_reasonable_time() {
     );
     assert!(report.is_clean(), "{:?}", report.first());
     assert_eq!(report.ledger_lines(), n);
+}
+
+/// The kinds of the findings at `commit`.
+fn kinds_at(report: &AuditReport, commit: CommitId) -> Vec<FindingKind> {
+    report
+        .findings()
+        .iter()
+        .filter(|f| f.commit() == Some(commit))
+        .map(|f| f.kind())
+        .collect()
+}
+
+/// Issue 10.7: the CRL at every commit is the one the certificate events imply. A forum-signed
+/// commit that puts an older CRL back (dropping a withdrawn certificate), a fresh CRL that
+/// leaves it out, an event recorded without the CRL that publishes it, and a CRL the CA did not
+/// sign are each caught at their commit.
+#[test]
+fn a_crl_rolled_back_or_out_of_step_with_the_events_is_caught() {
+    let Some(fx) = setup() else { return };
+    let issue = || {
+        let r = cert(
+            &fx.dir,
+            &[
+                "issue",
+                "cloud-a",
+                "--scope",
+                IAAS,
+                "--override",
+                "test: no window needed",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        r.stdout.trim().to_owned()
+    };
+    let id = issue();
+    let before = registry(&fx.dir).read("crl.pem").unwrap().unwrap();
+    let r = cert(
+        &fx.dir,
+        &[
+            "withdraw",
+            &id,
+            "--reason",
+            "closed",
+            "--code",
+            "cessation-of-operation",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = cert(&fx.dir, &["crl", "--next-update", "7d"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let second = issue();
+    assert!(
+        verify(&fx.dir).is_clean(),
+        "{:?}",
+        verify(&fx.dir).findings()
+    );
+
+    // A suspension appended by hand, one second after the last CRL, without a new CRL.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let key = forum_key(&fx.dir);
+    let now = scs_cert::cli::now();
+    let line = format!(
+        "{{\"event\":\"suspended\",\"at\":\"{}\",\"reason\":\"quiet\",\"by\":\"x\"}}\n",
+        scs_cert::time::format_instant(now)
+    );
+    let quiet = library_commit(&fx.dir, &key, |c| {
+        c.append(
+            &format!("certificates/{second}.events.jsonl"),
+            line.as_bytes(),
+        )
+        .unwrap()
+    });
+    let report = verify(&fx.dir);
+    assert_eq!(
+        kinds(&report),
+        [FindingKind::CrlMismatch],
+        "{:?}",
+        report.findings()
+    );
+    assert_eq!(report.first().unwrap().commit(), Some(quiet));
+    assert!(
+        report
+            .first()
+            .unwrap()
+            .message()
+            .contains("does not reflect")
+    );
+
+    let rollback = library_commit(&fx.dir, &key, |c| c.write("crl.pem", &before).unwrap());
+    let report = verify(&fx.dir);
+    assert!(
+        kinds_at(&report, rollback).contains(&FindingKind::CrlRollback),
+        "{:?}",
+        report.findings()
+    );
+    let message = report
+        .findings()
+        .iter()
+        .find(|f| f.kind() == FindingKind::CrlRollback)
+        .unwrap()
+        .message();
+    assert!(message.contains("number 1 is not above"), "{message}");
+    let r = cert(&fx.dir, &["registry", "verify"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("crl-rollback"), "{}", r.stdout);
+
+    // A new number and a current date do not help a list that leaves the withdrawal out.
+    let ca = String::from_utf8(
+        registry(&fx.dir)
+            .read("keys/forum-ca.pem")
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    let now = scs_cert::cli::now() + chrono::Duration::seconds(1);
+    let empty =
+        scs_cert::x509::crl(&key, &ca, 99, now, now + chrono::Duration::days(7), &[]).unwrap();
+    let forged = library_commit(&fx.dir, &key, |c| {
+        c.write("crl.pem", empty.as_bytes()).unwrap()
+    });
+    // And a CRL no CA signed.
+    let junk = library_commit(&fx.dir, &key, |c| {
+        c.write("crl.pem", b"not a crl\n").unwrap()
+    });
+    let report = verify(&fx.dir);
+    assert_eq!(
+        kinds_at(&report, forged),
+        [FindingKind::CrlMismatch],
+        "{:?}",
+        report.findings()
+    );
+    let message = report
+        .findings()
+        .iter()
+        .find(|f| f.commit() == Some(forged))
+        .unwrap()
+        .message();
+    assert!(message.contains(&format!("{id} is revoked")), "{message}");
+    assert_eq!(kinds_at(&report, junk), [FindingKind::CrlInvalid]);
+}
+
+/// Issue 10.19: `keys/allowed_signers` and `forum.toml`'s signers name the same keys; a key in
+/// one and not the other is a finding at the commit that made them differ.
+#[test]
+fn forum_signers_and_allowed_signers_must_agree() {
+    let Some(fx) = setup() else { return };
+    let key = forum_key(&fx.dir);
+    let other = SigningKey::generate("second").unwrap();
+    let line = format!(
+        "second@forum.invalid namespaces=\"git\" {}\n",
+        other.public_line()
+    );
+    let only_file = library_commit(&fx.dir, &key, |c| {
+        c.append("keys/allowed_signers", line.as_bytes()).unwrap()
+    });
+    let report = verify(&fx.dir);
+    assert_eq!(kinds(&report), [FindingKind::ForumSignersMismatch]);
+    assert_eq!(report.first().unwrap().commit(), Some(only_file));
+    assert!(
+        report
+            .first()
+            .unwrap()
+            .message()
+            .contains("is no signer's in forum.toml"),
+        "{}",
+        report.first().unwrap().message()
+    );
+    // Naming the signer in forum.toml repairs it from that commit on.
+    let toml = String::from_utf8(registry(&fx.dir).read("forum.toml").unwrap().unwrap()).unwrap();
+    let signer = format!(
+        "\n[[signers]]\nname = \"Second\"\nrole = \"Deputy\"\nemail = \"second@forum.invalid\"\nkey = \"{}\"\n",
+        other.public_line()
+    );
+    let both = format!("{toml}{signer}");
+    let repaired = library_commit(&fx.dir, &key, |c| {
+        c.write("forum.toml", both.as_bytes()).unwrap()
+    });
+    let report = verify(&fx.dir);
+    assert!(
+        report
+            .findings()
+            .iter()
+            .all(|f| f.commit() != Some(repaired))
+    );
+    assert_eq!(report.findings().len(), 1);
+    // A signer in forum.toml whose key the file does not hold.
+    let third = SigningKey::generate("third").unwrap();
+    let more = format!(
+        "{both}\n[[signers]]\nname = \"Third\"\nrole = \"Deputy\"\nemail = \"third@forum.invalid\"\nkey = \"{}\"\n",
+        third.public_line()
+    );
+    let only_toml = library_commit(&fx.dir, &key, |c| {
+        c.write("forum.toml", more.as_bytes()).unwrap()
+    });
+    let report = verify(&fx.dir);
+    let last = report.findings().last().unwrap();
+    assert_eq!(last.kind(), FindingKind::ForumSignersMismatch);
+    assert_eq!(last.commit(), Some(only_toml));
+    assert!(last.message().contains("\"Third\""), "{}", last.message());
 }

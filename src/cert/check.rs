@@ -57,6 +57,11 @@ pub enum Invalid {
         /// Since when.
         since: Instant,
     },
+    /// Listed in the CRL as superseded: its renewal is in force in its place.
+    Superseded {
+        /// Since when.
+        since: Instant,
+    },
     /// Revoked in the CRL.
     Withdrawn {
         /// Since when.
@@ -75,6 +80,7 @@ impl Invalid {
             Invalid::Expired { .. } => "expired",
             Invalid::NotYetValid { .. } => "not-yet-valid",
             Invalid::Suspended { .. } => "suspended",
+            Invalid::Superseded { .. } => "superseded",
             Invalid::Withdrawn { .. } => "withdrawn",
         }
     }
@@ -94,6 +100,11 @@ impl fmt::Display for Invalid {
             Invalid::Suspended { since } => write!(
                 f,
                 "suspended since {} (CRL: certificateHold)",
+                format_instant(*since)
+            ),
+            Invalid::Superseded { since } => write!(
+                f,
+                "superseded since {} (CRL: superseded; its renewal is in force instead)",
                 format_instant(*since)
             ),
             Invalid::Withdrawn { since, reason } => {
@@ -218,6 +229,12 @@ pub fn check(evidence: &Evidence<'_>, at: Instant) -> Result<Result<Valid, Inval
         {
             Some(RevocationState::Suspended { since }) if *since <= at => {
                 return Ok(Err(Invalid::Suspended { since: *since }));
+            }
+            Some(RevocationState::Withdrawn {
+                reason: x509::CrlReason::Superseded,
+                since,
+            }) if *since <= at => {
+                return Ok(Err(Invalid::Superseded { since: *since }));
             }
             Some(RevocationState::Withdrawn { reason, since }) if *since <= at => {
                 return Ok(Err(Invalid::Withdrawn {

@@ -13,7 +13,12 @@
 //! - every appended ledger line parses, sits in the file [`LedgerLine::path`] names, has a run
 //!   uuid no live line has, names a subject and a scope the registry has at that commit, and
 //!   (SSH-signed lines) a signer key bound to that subject, or a delegate of it, at its
-//!   `received_at` in the subject records of that commit.
+//!   `received_at` in the subject records of that commit;
+//! - wherever `crl.pem`, the CA or a certificate changes, the CRL verifies under the CA of
+//!   that commit, its number grows and its thisUpdate does not go back from one CRL to the
+//!   next, and it lists exactly the certificates the events make withdrawn, suspended or
+//!   superseded at its thisUpdate (so a forum-signed rollback to an older CRL is caught);
+//! - wherever `forum.toml` or `keys/allowed_signers` changes, both name the same keys.
 //!
 //! Then, for every ledger line at `HEAD`, the archived body (outside git) is checked: it
 //! exists, its SHA-256 is its name, it is an upload body whose signature (namespace `report`)
@@ -26,6 +31,7 @@
 //! parallel.
 
 mod archive;
+mod forum;
 mod rules;
 mod walk;
 
@@ -93,6 +99,16 @@ pub enum FindingKind {
     ArchiveReportMalformed,
     /// A ledger line that disagrees with its document in the archived report.
     ArchiveDocumentMismatch,
+    /// `crl.pem` is removed, unreadable, or not signed by the forum CA of its commit.
+    CrlInvalid,
+    /// A CRL whose number does not grow, or whose thisUpdate goes back: an older list put
+    /// back in place of a newer one.
+    CrlRollback,
+    /// A CRL that lists other certificates, or in another state, than the certificate events
+    /// imply at its thisUpdate.
+    CrlMismatch,
+    /// A key in `keys/allowed_signers` that is no signer's in `forum.toml`, or the reverse.
+    ForumSignersMismatch,
 }
 
 impl FindingKind {
@@ -122,6 +138,10 @@ impl FindingKind {
             FindingKind::ArchiveSignerMismatch => "archive-signer-mismatch",
             FindingKind::ArchiveReportMalformed => "archive-report-malformed",
             FindingKind::ArchiveDocumentMismatch => "archive-document-mismatch",
+            FindingKind::CrlInvalid => "crl-invalid",
+            FindingKind::CrlRollback => "crl-rollback",
+            FindingKind::CrlMismatch => "crl-mismatch",
+            FindingKind::ForumSignersMismatch => "forum-signers-mismatch",
         }
     }
 }

@@ -84,6 +84,28 @@ pub enum CertError {
         /// The version.
         version: String,
     },
+    /// A renewal asked for before the renewal window opened.
+    #[error(
+        "{id} is valid until {valid_until}; it can be renewed from {opens} on (the last {days} days, policy.renewal_window_days in forum.toml)"
+    )]
+    RenewalTooEarly {
+        /// The certificate.
+        id: String,
+        /// Its end.
+        valid_until: String,
+        /// When renewal becomes possible.
+        opens: String,
+        /// The window.
+        days: u32,
+    },
+    /// The certificate was renewed already.
+    #[error("{id} was renewed already, by {successor}")]
+    AlreadyRenewed {
+        /// The certificate.
+        id: String,
+        /// Its renewal.
+        successor: String,
+    },
     /// A holder, reason or name that cannot be displayed.
     #[error(transparent)]
     Text(#[from] text::TextError),
@@ -130,20 +152,28 @@ pub fn load(registry: &Registry) -> Result<BTreeMap<CertificateId, Held>, CertEr
             continue;
         };
         let bytes = registry.read(&path)?.unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let record = CertificateRecord::parse(&text, &path)?;
-        let events_text = registry.read(&id.events_path())?.unwrap_or_default();
-        let events = cert::parse_events(&String::from_utf8_lossy(&events_text), &id.events_path())?;
-        out.insert(
-            id,
-            Held {
-                record,
-                bytes,
-                events,
-            },
-        );
+        let events = registry.read(&id.events_path())?.unwrap_or_default();
+        let held = Held::parse(&id, bytes, &events)?;
+        out.insert(id, held);
     }
     Ok(out)
+}
+
+impl Held {
+    /// A certificate from its record's bytes and its events file (empty when it has none).
+    ///
+    /// # Errors
+    ///
+    /// A broken record or events line.
+    pub fn parse(id: &CertificateId, bytes: Vec<u8>, events: &[u8]) -> Result<Held, CertError> {
+        let record = CertificateRecord::parse(&String::from_utf8_lossy(&bytes), &id.record_path())?;
+        let events = cert::parse_events(&String::from_utf8_lossy(events), &id.events_path())?;
+        Ok(Held {
+            record,
+            bytes,
+            events,
+        })
+    }
 }
 
 /// The next unused id of `kind` in `year`: one past the highest ever issued (records are never
@@ -241,6 +271,10 @@ pub fn issue(
         }
     };
     let held = load(registry)?;
+    let supersedes = match &request.renews {
+        Some(old) => renewal(state, &held, old, request.at)?.then_some(old),
+        None => None,
+    };
     if let Some((id, _)) = held.iter().find(|(id, h)| {
         h.record.subject == request.subject.as_str()
             && h.record.scope.uuid == scope.spec.uuid()
@@ -365,12 +399,82 @@ pub fn issue(
     } else {
         " (override)".to_owned()
     };
-    let message = format!(
+    let mut message = format!(
         "{verb} {id}: {} {} {}{overridden}",
         record.subject, record.scope.name, record.version
     );
+    if let Some(old) = supersedes {
+        // The predecessor ends where its renewal starts, and the CRL says so at once.
+        let event = Event::Superseded {
+            at: format_instant(request.at),
+            successor: id.clone(),
+            by: key.fingerprint().to_string(),
+        };
+        let mut after = held.clone();
+        if let Some(h) = after.get_mut(old) {
+            h.events.push(event.clone());
+        }
+        let crl = build_crl(
+            registry,
+            &after,
+            key,
+            now,
+            TimeDelta::days(admin::CRL_VALIDITY_DAYS),
+        )?;
+        change.append(&old.events_path(), event.to_line().as_bytes())?;
+        change.write(state::CRL, crl.as_bytes())?;
+        message.push_str(&format!(" (supersedes {old})"));
+    }
     let commit = change.commit(&message, key, &identity)?;
     Ok((id, commit))
+}
+
+/// Whether renewing `old` at `at` supersedes it (it is active: renewal window checked) or
+/// merely follows it (it has expired).
+fn renewal(
+    state: &State,
+    held: &BTreeMap<CertificateId, Held>,
+    old: &CertificateId,
+    at: Instant,
+) -> Result<bool, CertError> {
+    let h = held
+        .get(old)
+        .ok_or_else(|| CertError::UnknownCertificate(old.to_string()))?;
+    if let Some(successor) = held
+        .values()
+        .find(|s| s.record.renews.as_ref() == Some(old))
+    {
+        return Err(CertError::AlreadyRenewed {
+            id: old.to_string(),
+            successor: successor.record.id.to_string(),
+        });
+    }
+    match h.status_at(at) {
+        Status::Active => {
+            let days = state.forum.policy.renewal_window_days;
+            let until = h.record.valid_until_at();
+            let opens = crate::time::sub(
+                until,
+                TimeDelta::days(i64::from(days)),
+                "the renewal window's start",
+            )?;
+            if at < opens {
+                return Err(CertError::RenewalTooEarly {
+                    id: old.to_string(),
+                    valid_until: format_instant(until),
+                    opens: format_instant(opens),
+                    days,
+                });
+            }
+            Ok(true)
+        }
+        Status::Expired { .. } => Ok(false),
+        status => Err(CertError::WrongStatus {
+            id: old.to_string(),
+            status: status.to_string(),
+            action: "renew",
+        }),
+    }
 }
 
 /// Appends a lifecycle event to a certificate, in one commit.
@@ -386,7 +490,7 @@ pub fn record_event(
     key: &SigningKey,
     now: Instant,
 ) -> Result<CommitId, CertError> {
-    text::check("the reason", event.reason(), Display::Printed)?;
+    text::check_opt("the reason", event.reason(), Display::Printed)?;
     let held = load(registry)?;
     let h = held
         .get(id)
@@ -399,6 +503,8 @@ pub fn record_event(
             matches!(status, Status::Active | Status::Suspended { .. }),
             "withdraw",
         ),
+        // Only a renewal supersedes (see [`issue`]).
+        Event::Superseded { .. } => (false, "supersede (renew instead)"),
     };
     if !fits {
         return Err(CertError::WrongStatus {
@@ -465,6 +571,10 @@ pub fn revocations(
                     },
                     since,
                 },
+                Status::Superseded { since, .. } => RevocationState::Withdrawn {
+                    reason: CrlReason::Superseded,
+                    since,
+                },
                 Status::Suspended { since, .. } => RevocationState::Suspended { since },
                 _ => return None,
             };
@@ -491,6 +601,9 @@ fn build_crl(
         }
         None => 1,
     };
+    // thisUpdate is whole seconds; the list is the state at exactly that instant, as the
+    // audit recomputes it.
+    let at = crate::x509::whole_seconds(at);
     let list = revocations(held, at);
     let revoked: Vec<(&str, crate::x509::RevocationState)> =
         list.iter().map(|(id, s)| (id.as_str(), *s)).collect();

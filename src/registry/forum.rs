@@ -56,6 +56,10 @@ pub struct Policy {
     /// Reports whose `checked_at` lies more than this many minutes after receipt are refused.
     #[serde(default = "default_future_minutes")]
     pub max_future_minutes: u32,
+    /// A certificate may be renewed only in the last this many days of its validity; the
+    /// renewal then supersedes it (its status ends when the successor starts).
+    #[serde(default = "default_renewal_window_days")]
+    pub renewal_window_days: u32,
     /// Extra settings later versions may read; kept so old tools do not drop them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
@@ -69,11 +73,16 @@ fn default_future_minutes() -> u32 {
     60
 }
 
+fn default_renewal_window_days() -> u32 {
+    60
+}
+
 impl Default for Policy {
     fn default() -> Policy {
         Policy {
             observation_window_days: default_window_days(),
             max_future_minutes: default_future_minutes(),
+            renewal_window_days: default_renewal_window_days(),
             extra: BTreeMap::new(),
         }
     }
@@ -168,6 +177,7 @@ mod tests {
         let text = "[forum]\nname = \"F\"\nlegal_name = \"F e.V.\"\ncity = \"Berlin\"\nstatus_base_url = \"https://x.example/c/\"\n";
         let c = ForumConfig::parse(text).unwrap();
         assert_eq!(c.policy.observation_window_days, 28);
+        assert_eq!(c.policy.renewal_window_days, 60);
         assert_eq!(
             c.status_url("SCS-IAAS-2026-0001"),
             "https://x.example/c/SCS-IAAS-2026-0001"

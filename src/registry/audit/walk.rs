@@ -7,6 +7,7 @@ use std::rc::Rc;
 use git2::{Delta, ObjectType, Oid, Repository, Tree};
 use ssh_key::PublicKey;
 
+use super::forum::{CrlSeen, Touched};
 use super::rules::{Rule, appended_at, first_differing_line, is_sha256_hex, rule};
 use super::{AuditError, Finding, FindingKind, Live, finding};
 use crate::registry::ledger::{self, LedgerLine};
@@ -38,7 +39,7 @@ struct Addition {
 
 pub(super) struct Walker<'r> {
     registry: &'r Registry,
-    repo: &'r Repository,
+    pub(super) repo: &'r Repository,
     findings: Vec<Finding>,
     allowed: HashMap<Oid, Rc<Result<AllowedSigners, String>>>,
     subjects: HashMap<Oid, Rc<SubjectsAt>>,
@@ -48,6 +49,8 @@ pub(super) struct Walker<'r> {
     entries: Vec<Option<Live>>,
     runs: HashMap<String, usize>,
     by_path: HashMap<String, Vec<usize>>,
+    /// The newest CRL accepted so far.
+    pub(super) crl: Option<CrlSeen>,
 }
 
 fn git(operation: &'static str) -> impl Fn(git2::Error) -> AuditError {
@@ -67,6 +70,7 @@ impl<'r> Walker<'r> {
             entries: Vec::new(),
             runs: HashMap::new(),
             by_path: HashMap::new(),
+            crl: None,
         }
     }
 
@@ -75,7 +79,13 @@ impl<'r> Walker<'r> {
         (self.entries.into_iter().flatten().collect(), self.findings)
     }
 
-    fn report(&mut self, position: usize, path: Option<&str>, kind: FindingKind, msg: String) {
+    pub(super) fn report(
+        &mut self,
+        position: usize,
+        path: Option<&str>,
+        kind: FindingKind,
+        msg: String,
+    ) {
         self.findings.push(finding(position, path, kind, msg));
     }
 
@@ -109,7 +119,11 @@ impl<'r> Walker<'r> {
         };
         // The signers in force before the change judge it; the first commit brings its own.
         self.check_signature(position, id, parent_tree.as_ref().unwrap_or(&tree))?;
-        self.check_changes(position, parent_tree.as_ref(), &tree)
+        let touched = self.check_changes(position, parent_tree.as_ref(), &tree)?;
+        let time =
+            crate::time::Instant::from_timestamp(commit.time().seconds(), 0).unwrap_or_default();
+        self.check_crl(position, &tree, time, &touched)?;
+        self.check_signers(position, &tree, &touched)
     }
 
     fn check_signature(
@@ -159,7 +173,7 @@ impl<'r> Walker<'r> {
         Ok(())
     }
 
-    fn allowed_signers(
+    pub(super) fn allowed_signers(
         &mut self,
         tree: &Tree<'_>,
     ) -> Result<Rc<Result<AllowedSigners, String>>, AuditError> {
@@ -180,13 +194,14 @@ impl<'r> Walker<'r> {
         Ok(parsed)
     }
 
-    /// Append-only and write-once files, and the ledger lines the commit adds.
+    /// Append-only and write-once files, and the ledger lines the commit adds; which of the
+    /// forum's files it touched.
     fn check_changes(
         &mut self,
         position: usize,
         parent: Option<&Tree<'_>>,
         tree: &Tree<'_>,
-    ) -> Result<(), AuditError> {
+    ) -> Result<Touched, AuditError> {
         // No rename detection (git2 does none unless asked): a moved file is a deletion.
         let diff = self
             .repo
@@ -194,6 +209,7 @@ impl<'r> Walker<'r> {
             .map_err(git("compare a commit with its parent"))?;
         let mut removed: Vec<String> = Vec::new();
         let mut additions: Vec<Addition> = Vec::new();
+        let mut touched = Touched::default();
         for delta in diff.deltas() {
             let file = match delta.status() {
                 Delta::Deleted => delta.old_file(),
@@ -202,6 +218,7 @@ impl<'r> Walker<'r> {
             let Some(path) = file.path().map(|p| p.to_string_lossy().into_owned()) else {
                 continue;
             };
+            touched.note(&path);
             let rule = rule(&path);
             if rule == Rule::Free {
                 continue;
@@ -228,7 +245,12 @@ impl<'r> Walker<'r> {
                         rewrite: false,
                     });
                 }
-                Delta::Added => {}
+                Delta::Added => {
+                    if rule == Rule::AppendOnly {
+                        let text = self.blob(delta.new_file().id())?;
+                        touched.events.push((path, text));
+                    }
+                }
                 _ if rule == Rule::WriteOnce => self.report(
                     position,
                     Some(&path),
@@ -240,6 +262,9 @@ impl<'r> Walker<'r> {
                     let old = self.blob(delta.old_file().id())?;
                     let new = self.blob(delta.new_file().id())?;
                     if let Some(at) = appended_at(&old, &new) {
+                        if rule == Rule::AppendOnly {
+                            touched.events.push((path.clone(), new[at..].to_vec()));
+                        }
                         if rule == Rule::Ledger {
                             let first_line = 1 + old.iter().filter(|&&b| b == b'\n').count();
                             additions.push(Addition {
@@ -283,7 +308,7 @@ impl<'r> Walker<'r> {
             }
         }
         if additions.is_empty() {
-            return Ok(());
+            return Ok(touched);
         }
         let subjects = self.subjects_at(position, tree)?;
         let scopes = self.scopes_at(position, tree)?;
@@ -299,10 +324,10 @@ impl<'r> Walker<'r> {
                 &mut previous,
             );
         }
-        Ok(())
+        Ok(touched)
     }
 
-    fn blob(&self, oid: Oid) -> Result<Vec<u8>, AuditError> {
+    pub(super) fn blob(&self, oid: Oid) -> Result<Vec<u8>, AuditError> {
         let blob = self.repo.find_blob(oid).map_err(git("read a file"))?;
         Ok(blob.content().to_vec())
     }
@@ -542,7 +567,7 @@ impl<'r> Walker<'r> {
         Ok(uuids)
     }
 
-    fn unreadable(&mut self, position: usize, oid: Oid, path: &str, msg: String) {
+    pub(super) fn unreadable(&mut self, position: usize, oid: Oid, path: &str, msg: String) {
         if self.reported.insert(oid) {
             self.report(position, Some(path), FindingKind::RecordUnreadable, msg);
         }
@@ -565,14 +590,14 @@ impl<'r> Walker<'r> {
     }
 }
 
-fn blob_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
+pub(super) fn blob_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
     tree.get_path(std::path::Path::new(path))
         .ok()
         .filter(|e| e.kind() == Some(ObjectType::Blob))
         .map(|e| e.id())
 }
 
-fn subtree_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
+pub(super) fn subtree_at(tree: &Tree<'_>, path: &str) -> Option<Oid> {
     tree.get_path(std::path::Path::new(path))
         .ok()
         .filter(|e| e.kind() == Some(ObjectType::Tree))

@@ -78,6 +78,14 @@ fn run_issue(ctx: &Ctx, request: &Request<'_>) -> anyhow::Result<Outcome> {
                 .info("hint: --override \"REASON\" issues anyway and records the reason");
             Ok(Outcome::Negative)
         }
+        // The renewal policy said no: a definite answer, as ineligibility is.
+        Err(e @ (CertError::RenewalTooEarly { .. } | CertError::AlreadyRenewed { .. })) => {
+            ctx.printer.result(&format!(
+                "{} {e}; nothing was issued",
+                ctx.printer.paint("REFUSED", Tone::Bad)
+            ))?;
+            Ok(Outcome::Negative)
+        }
         Err(e) => Err(e.into()),
     }
 }
