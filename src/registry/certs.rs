@@ -410,19 +410,7 @@ pub fn issue(
             successor: id.clone(),
             by: key.fingerprint().to_string(),
         };
-        let mut after = held.clone();
-        if let Some(h) = after.get_mut(old) {
-            h.events.push(event.clone());
-        }
-        let crl = build_crl(
-            registry,
-            &after,
-            key,
-            now,
-            TimeDelta::days(admin::CRL_VALIDITY_DAYS),
-        )?;
-        change.append(&old.events_path(), event.to_line().as_bytes())?;
-        change.write(state::CRL, crl.as_bytes())?;
+        stage_event(registry, &mut change, &held, old, &event, key, now)?;
         message.push_str(&format!(" (supersedes {old})"));
     }
     let commit = change.commit(&message, key, &identity)?;
@@ -514,8 +502,24 @@ pub fn record_event(
         });
     }
     let identity = admin::identity(&state.forum, key, now)?;
-    // The CRL tells the state at its thisUpdate: an event dated later is not in it yet.
-    let at = now;
+    let mut change = registry.begin()?;
+    stage_event(registry, &mut change, &held, id, &event, key, now)?;
+    let commit = change.commit(&format!("{action} {id}"), key, &identity)?;
+    Ok(commit)
+}
+
+/// Stages `event` for `id` and the CRL re-issued at `now` with it, in `change`: an event and
+/// the CRL that publishes it always land in one commit (the audit insists). The CRL tells the
+/// state at its thisUpdate, so an event dated later is not in it yet.
+fn stage_event(
+    registry: &Registry,
+    change: &mut crate::registry::Change<'_>,
+    held: &BTreeMap<CertificateId, Held>,
+    id: &CertificateId,
+    event: &Event,
+    key: &SigningKey,
+    now: Instant,
+) -> Result<(), CertError> {
     let mut after = held.clone();
     if let Some(h) = after.get_mut(id) {
         h.events.push(event.clone());
@@ -524,14 +528,12 @@ pub fn record_event(
         registry,
         &after,
         key,
-        at,
+        now,
         TimeDelta::days(admin::CRL_VALIDITY_DAYS),
     )?;
-    let mut change = registry.begin()?;
     change.append(&id.events_path(), event.to_line().as_bytes())?;
     change.write(state::CRL, crl.as_bytes())?;
-    let commit = change.commit(&format!("{action} {id}"), key, &identity)?;
-    Ok(commit)
+    Ok(())
 }
 
 /// The forum's CA certificate.
