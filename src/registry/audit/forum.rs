@@ -30,8 +30,6 @@ pub(super) struct Touched {
     pub(super) events: Vec<(String, Vec<u8>)>,
     /// `crl.pem` or the CA certificate.
     pub(super) crl: bool,
-    /// A certificate record or events file.
-    pub(super) certificates: bool,
     /// `forum.toml` or `keys/allowed_signers`.
     pub(super) signers: bool,
 }
@@ -42,15 +40,13 @@ impl Touched {
             self.crl = true;
         } else if path == FORUM_TOML || path == FORUM_ALLOWED_SIGNERS {
             self.signers = true;
-        } else if path.starts_with(&format!("{CERTIFICATES_DIR}/")) {
-            self.certificates = true;
         }
     }
 }
 
 impl Walker<'_> {
     /// The CRL at `tree`, where the commit (made at `time`) touched it, the CA or a
-    /// certificate.
+    /// certificate's events.
     pub(super) fn check_crl(
         &mut self,
         position: usize,
@@ -58,7 +54,9 @@ impl Walker<'_> {
         time: Instant,
         touched: &Touched,
     ) -> Result<(), AuditError> {
-        if !touched.crl && !touched.certificates {
+        // A new record alone cannot change what the CRL lists (it has no events yet), so
+        // issue commits are not re-read: the check costs per event, not per certificate.
+        if !touched.crl && touched.events.is_empty() {
             return Ok(());
         }
         let path = Some(CRL);
