@@ -32,7 +32,6 @@ pub mod manual;
 mod path;
 mod signing;
 pub mod state;
-pub mod subjects;
 mod worktree;
 pub(crate) use worktree::{open_regular, read_regular};
 
@@ -46,11 +45,12 @@ use std::str::FromStr;
 use git2::build::CheckoutBuilder;
 use git2::{ErrorCode, Oid, Repository, RepositoryInitOptions, RepositoryOpenFlags};
 
+pub use crate::trust::SignerRefusal;
 pub use change::Change;
 pub use error::Error;
 pub use lock::LockHolder;
 pub use path::{MAX_PATH_LEN, PathProblem, RegistryPath};
-pub use signing::{CommitIdentity, IdentityProblem, SignerRefusal, allowed_in};
+pub use signing::{CommitIdentity, IdentityProblem};
 
 use crate::sig::Fingerprint;
 use crate::trust::AllowedSigners;

@@ -1,5 +1,7 @@
 //! Subjects: the clouds, regions and KaaS configurations that reports are about.
 
+pub mod record;
+
 use std::fmt;
 use std::str::FromStr;
 

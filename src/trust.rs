@@ -13,14 +13,12 @@ mod allowed_signers;
 mod bootstrap;
 mod pattern;
 
-pub(crate) use pattern::allows;
-
 use crate::sig::{Fingerprint, Namespace};
 use crate::subject::Subject;
 use crate::time::{Instant, format_instant};
 use crate::yaml::Position;
 
-pub use allowed_signers::{AllowedSigners, Entry, LineProblem};
+pub use allowed_signers::{AllowedSigners, Entry, LineProblem, SignerRefusal};
 pub use bootstrap::{Account, AccountKey, Bootstrap, BootstrapProblem, Role};
 
 /// The trust in force: one allowed-signers file or one bootstrap file.

@@ -12,9 +12,9 @@ use scs_cert::registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
 use scs_cert::registry::ingest::{FileOutcome, Ingest, Receipt, Submission, decide};
 use scs_cert::registry::ledger;
 use scs_cert::registry::state::State;
-use scs_cert::registry::subjects::{BoundKey, SubjectRecord};
 use scs_cert::sig::Namespace;
 use scs_cert::sig::{self, SigningKey};
+use scs_cert::subject::record::{BoundKey, SubjectRecord};
 use scs_cert::time::Instant;
 
 const IAAS: &str = "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f";

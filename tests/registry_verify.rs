@@ -424,8 +424,8 @@ fn a_large_registry_verifies_in_reasonable_time() {
     use scs_cert::registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
     use scs_cert::registry::ingest::{self, Receipt, Submission};
     use scs_cert::registry::state::State;
-    use scs_cert::registry::subjects::{BoundKey, SubjectRecord};
     use scs_cert::sig::{self, Namespace};
+    use scs_cert::subject::record::{BoundKey, SubjectRecord};
 
     const LARGE_COMMITS: usize = 300;
     const LARGE_FILES: usize = 370;

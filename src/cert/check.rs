@@ -5,10 +5,10 @@
 use std::fmt;
 
 use crate::cert::{CertificateRecord, RecordError};
-use crate::registry::{SignerRefusal, allowed_in};
 use crate::sig::{self, Fingerprint, Namespace, Signature};
 use crate::time::{Instant, format_instant};
 use crate::trust::AllowedSigners;
+use crate::trust::SignerRefusal;
 use crate::x509::{self, RevocationState};
 
 /// Everything needed to check a certificate, as bytes.
@@ -180,12 +180,11 @@ pub fn check(evidence: &Evidence<'_>, at: Instant) -> Result<Result<Valid, Inval
     let record = CertificateRecord::parse(&text, "record")?;
     let key = signature.public_key();
     let issued = record.issued_at();
-    if let Err(refusal) = allowed_in(
-        evidence.forum_keys,
-        &key,
-        Namespace::certificate().as_str(),
-        issued,
-    ) {
+    if let Err(refusal) =
+        evidence
+            .forum_keys
+            .authorize_key(&key, Namespace::certificate().as_str(), issued)
+    {
         let why = match refusal {
             SignerRefusal::UnknownKey => "the signing key is not a forum key".to_owned(),
             other => format!("the signing key was not a forum signer at issue: {other}"),

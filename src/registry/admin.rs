@@ -5,11 +5,11 @@ use std::path::Path;
 
 use crate::registry::forum::ForumConfig;
 use crate::registry::state::{CRL, FORUM_ALLOWED_SIGNERS, FORUM_CA, FORUM_TOML, State};
-use crate::registry::subjects::{BoundKey, RecordError, SubjectRecord};
 use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
 use crate::sig::{Fingerprint, SigningKey};
 use crate::spec::Spec;
 use crate::subject::Subject;
+use crate::subject::record::{BoundKey, RecordError, SubjectRecord};
 use crate::time::{self, Instant, format_instant};
 use crate::trust::Bootstrap;
 
@@ -311,7 +311,7 @@ pub fn save_subject(
     all.push(record.clone());
     // What ingest will read back must parse: a record that yields a broken allowed_signers
     // line would stop every later ingest.
-    crate::registry::subjects::trust(&all)?;
+    crate::subject::record::trust(&all)?;
     let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;
     change.write(
@@ -424,7 +424,7 @@ pub fn import_bootstrap(
     at: Instant,
     now: Instant,
 ) -> Result<(usize, usize, CommitId), AdminError> {
-    let incoming = crate::registry::subjects::from_bootstrap(bootstrap, at);
+    let incoming = crate::subject::record::from_bootstrap(bootstrap, at);
     let mut all: std::collections::BTreeMap<Subject, SubjectRecord> = state.subjects.clone();
     let (mut created, mut updated) = (0, 0);
     let mut changed = Vec::new();
@@ -467,7 +467,7 @@ pub fn import_bootstrap(
         refuse_case_clash(s, all.keys())?;
     }
     let records: Vec<SubjectRecord> = all.values().cloned().collect();
-    crate::registry::subjects::trust(&records)?;
+    crate::subject::record::trust(&records)?;
     // The commit is made now; `at` only dates the keys' binding.
     let identity = identity(&state.forum, key, now)?;
     let mut change = registry.begin()?;

@@ -15,10 +15,10 @@ use chrono::Duration;
 
 use crate::registry::ledger::{self, LedgerLine};
 use crate::registry::state::{LedgerIndex, State};
-use crate::registry::subjects;
 use crate::registry::{CommitId, CommitIdentity, Error as StoreError, Registry};
 use crate::sig::{self, SigningKey};
 use crate::subject::Subject;
+use crate::subject::record as subjects;
 use crate::time::{Instant, format_instant};
 use crate::trust::Trust;
 use crate::verify::{self, Problem};

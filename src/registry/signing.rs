@@ -12,15 +12,13 @@
 //! time, so a line counts if it carries the key, allows namespace `git`, and is valid at the
 //! committer time. Which principal the line names does not matter to git, nor here.
 
-use std::fmt;
-
 use chrono::{DateTime, TimeZone, Utc};
 use git2::{ErrorCode, Repository};
 
 use super::{CommitId, Error};
 use crate::sig::{self, Fingerprint, Namespace, Signature, SigningKey};
 use crate::time::Instant;
-use crate::trust::{AllowedSigners, allows};
+use crate::trust::{AllowedSigners, SignerRefusal};
 
 /// Author and committer of a registry commit. Passed in, never read from git config or the
 /// clock, so the same change signed by the same key at the same time has the same commit id.
@@ -115,44 +113,6 @@ pub(crate) fn write_signed_commit(
         .map_err(|e| Error::git("write the signed commit", &e))
 }
 
-/// Why a key that made a good signature is still not accepted for a commit.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SignerRefusal {
-    /// No (non-`cert-authority`) line of the allowed-signers file carries the key.
-    UnknownKey,
-    /// The lines with the key restrict `namespaces=` to a list without `git`.
-    NamespaceNotAllowed,
-    /// The key's line becomes valid only after the committer time.
-    NotYetValid {
-        /// The line's `valid-after`.
-        valid_after: Instant,
-    },
-    /// The key's line expired before the committer time.
-    Expired {
-        /// The line's `valid-before`.
-        valid_before: Instant,
-    },
-}
-
-impl fmt::Display for SignerRefusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let iso = |t: &Instant| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        match self {
-            SignerRefusal::UnknownKey => f.write_str("the key is not in the allowed signers"),
-            SignerRefusal::NamespaceNotAllowed => {
-                f.write_str("the key is not allowed to sign in this namespace")
-            }
-            SignerRefusal::NotYetValid { valid_after } => {
-                write!(f, "the key is valid only after {}", iso(valid_after))
-            }
-            SignerRefusal::Expired { valid_before } => {
-                write!(f, "the key expired at {}", iso(valid_before))
-            }
-        }
-    }
-}
-
 /// See [`super::Registry::verify_commit_signature`].
 pub(crate) fn verify_commit(
     repo: &Repository,
@@ -197,39 +157,7 @@ fn allowed_at(
     key: &ssh_key::PublicKey,
     at: Instant,
 ) -> Result<(), SignerRefusal> {
-    allowed_in(allowed, key, "git", at)
-}
-
-/// Whether some line of `allowed` (any principal) carries `key`, allows `namespace` and is valid
-/// at `at` (`valid-after <= at <= valid-before`, as in ssh-keygen); otherwise the refusal of
-/// the first line with the key. The forum's keys are judged this way: for commits (`git`),
-/// certificate records (`scs-certificate`) and manual checks.
-pub fn allowed_in(
-    allowed: &AllowedSigners,
-    key: &ssh_key::PublicKey,
-    namespace: &str,
-    at: Instant,
-) -> Result<(), SignerRefusal> {
-    let mut refusal = None;
-    for entry in allowed.entries() {
-        if entry.is_cert_authority() || entry.key().key_data() != key.key_data() {
-            continue;
-        }
-        let this = if entry
-            .namespaces()
-            .is_some_and(|list| !allows(list, namespace))
-        {
-            SignerRefusal::NamespaceNotAllowed
-        } else if let Some(valid_after) = entry.valid_after().filter(|&va| at < va) {
-            SignerRefusal::NotYetValid { valid_after }
-        } else if let Some(valid_before) = entry.valid_before().filter(|&vb| at > vb) {
-            SignerRefusal::Expired { valid_before }
-        } else {
-            return Ok(());
-        };
-        refusal.get_or_insert(this);
-    }
-    Err(refusal.unwrap_or(SignerRefusal::UnknownKey))
+    allowed.authorize_key(key, "git", at)
 }
 
 #[cfg(test)]
@@ -261,16 +189,5 @@ mod tests {
                 other => panic!("{name:?} {email:?}: {other:?}"),
             }
         }
-    }
-
-    #[test]
-    fn namespace_patterns() {
-        assert!(allows("git", "git"));
-        assert!(allows("report,git", "git"));
-        assert!(allows("g*", "git"));
-        assert!(allows("g?t", "git"));
-        assert!(!allows("report", "git"));
-        assert!(!allows("*,!git", "git"));
-        assert!(!allows("gi", "git"));
     }
 }

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::registry::forum::ForumConfig;
 use crate::registry::ledger::{self, LEDGER_DIR, LedgerLine};
-use crate::registry::subjects::SubjectRecord;
 use crate::registry::{Error as StoreError, Registry};
 use crate::spec::Spec;
 use crate::subject::Subject;
+use crate::subject::record::SubjectRecord;
 
 /// Where `forum.toml` lives.
 pub const FORUM_TOML: &str = "forum.toml";
@@ -61,7 +61,7 @@ pub enum StateError {
     },
     /// A subject record is broken.
     #[error(transparent)]
-    Subject(#[from] crate::registry::subjects::RecordError),
+    Subject(#[from] crate::subject::record::RecordError),
     /// A ledger file is broken.
     #[error(transparent)]
     Ledger(#[from] ledger::LedgerError),

@@ -198,6 +198,37 @@ impl AllowedSigners {
             .any(|e| !e.cert_authority && same_key(&e.key, key))
     }
 
+    /// Whether some line of the file (any principal) carries `key`, allows `namespace` and is
+    /// valid at `at` (`valid-after <= at <= valid-before`, as in ssh-keygen); otherwise the
+    /// refusal of the first line with the key. This is how git judges a commit signer
+    /// (`ssh-keygen -Y find-principals` then `-Overify-time`), and how the registry judges the
+    /// forum's keys: for commits (`git`), certificate records and manual checks.
+    ///
+    /// # Errors
+    ///
+    /// The [`SignerRefusal`] of the first line with the key, or
+    /// [`SignerRefusal::UnknownKey`].
+    pub fn authorize_key(
+        &self,
+        key: &ssh_key::PublicKey,
+        namespace: &str,
+        at: Instant,
+    ) -> Result<(), SignerRefusal> {
+        let mut refusal = None;
+        for entry in &self.entries {
+            if entry.cert_authority || !same_key(&entry.key, key) {
+                continue;
+            }
+            match entry.judge(namespace, at) {
+                Ok(()) => return Ok(()),
+                Err(this) => {
+                    refusal.get_or_insert(this);
+                }
+            }
+        }
+        Err(refusal.unwrap_or(SignerRefusal::UnknownKey))
+    }
+
     /// See [`super::Trust::authorize`]. A key on several lines is authorized if any line
     /// allows it; otherwise the refusal of the first line that matched the subject is given
     /// (namespace or time), else [`Refusal::NotAllowedForSubject`].
@@ -219,33 +250,30 @@ impl AllowedSigners {
             if !allows(&entry.principals, subject.as_str()) {
                 continue;
             }
-            let this = if entry
-                .namespaces
-                .as_deref()
-                .is_some_and(|list| !allows(list, namespace.as_str()))
-            {
-                Refusal::NamespaceNotAllowed {
-                    fingerprint,
-                    namespace: namespace.clone(),
+            let this = match entry.judge(namespace.as_str(), at) {
+                Ok(()) => {
+                    return Ok(Signer {
+                        principal: subject.clone(),
+                        fingerprint: Some(fingerprint),
+                        key_name: None,
+                        via_delegation: None,
+                        sigstore: None,
+                    });
                 }
-            } else if let Some(valid_after) = entry.valid_after.filter(|&va| at < va) {
-                Refusal::NotYetValid {
+                Err(SignerRefusal::NotYetValid { valid_after }) => Refusal::NotYetValid {
                     fingerprint,
                     valid_after,
-                }
-            } else if let Some(valid_before) = entry.valid_before.filter(|&vb| at > vb) {
-                Refusal::Expired {
+                },
+                Err(SignerRefusal::Expired { valid_before }) => Refusal::Expired {
                     fingerprint,
                     valid_before,
+                },
+                Err(SignerRefusal::NamespaceNotAllowed | SignerRefusal::UnknownKey) => {
+                    Refusal::NamespaceNotAllowed {
+                        fingerprint,
+                        namespace: namespace.clone(),
+                    }
                 }
-            } else {
-                return Ok(Signer {
-                    principal: subject.clone(),
-                    fingerprint: Some(fingerprint),
-                    key_name: None,
-                    via_delegation: None,
-                    sigstore: None,
-                });
             };
             refusal.get_or_insert(this);
         }
@@ -257,6 +285,63 @@ impl AllowedSigners {
                 subject: subject.clone(),
             },
         })
+    }
+}
+
+impl Entry {
+    /// Whether this line, whose key matched, allows `namespace` at `at`.
+    fn judge(&self, namespace: &str, at: Instant) -> Result<(), SignerRefusal> {
+        if self
+            .namespaces
+            .as_deref()
+            .is_some_and(|list| !allows(list, namespace))
+        {
+            Err(SignerRefusal::NamespaceNotAllowed)
+        } else if let Some(valid_after) = self.valid_after.filter(|&va| at < va) {
+            Err(SignerRefusal::NotYetValid { valid_after })
+        } else if let Some(valid_before) = self.valid_before.filter(|&vb| at > vb) {
+            Err(SignerRefusal::Expired { valid_before })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Why a line of an allowed-signers file does not allow a key, whatever principal it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignerRefusal {
+    /// No (non-`cert-authority`) line carries the key.
+    UnknownKey,
+    /// The lines with the key restrict `namespaces=` to a list without the namespace asked.
+    NamespaceNotAllowed,
+    /// The key's line becomes valid only after the instant asked about.
+    NotYetValid {
+        /// The line's `valid-after`.
+        valid_after: Instant,
+    },
+    /// The key's line expired before the instant asked about.
+    Expired {
+        /// The line's `valid-before`.
+        valid_before: Instant,
+    },
+}
+
+impl std::fmt::Display for SignerRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let iso = |t: &Instant| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        match self {
+            SignerRefusal::UnknownKey => f.write_str("the key is not in the allowed signers"),
+            SignerRefusal::NamespaceNotAllowed => {
+                f.write_str("the key is not allowed to sign in this namespace")
+            }
+            SignerRefusal::NotYetValid { valid_after } => {
+                write!(f, "the key is valid only after {}", iso(valid_after))
+            }
+            SignerRefusal::Expired { valid_before } => {
+                write!(f, "the key expired at {}", iso(valid_before))
+            }
+        }
     }
 }
 

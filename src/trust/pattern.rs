@@ -106,4 +106,15 @@ mod tests {
         assert!(!allows("!pco-prod3", "other"));
         assert!(allows("report,git", "git"));
     }
+
+    #[test]
+    fn namespace_lists_as_git_reads_them() {
+        assert!(allows("git", "git"));
+        assert!(allows("report,git", "git"));
+        assert!(allows("g*", "git"));
+        assert!(allows("g?t", "git"));
+        assert!(!allows("report", "git"));
+        assert!(!allows("*,!git", "git"));
+        assert!(!allows("gi", "git"));
+    }
 }

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::registry::subjects::SubjectRecord;
 use crate::report;
 use crate::sigstore::{self, Artifact, Bundle, Policy, TrustedRoot};
 use crate::subject::Subject;
+use crate::subject::record::SubjectRecord;
 use crate::time::Instant;
 use crate::trust::{Refusal, Signer};
 
@@ -61,7 +61,7 @@ impl SigstoreTrust {
     pub fn from_records(
         root: TrustedRoot,
         records: &[SubjectRecord],
-    ) -> Result<SigstoreTrust, crate::registry::subjects::RecordError> {
+    ) -> Result<SigstoreTrust, crate::subject::record::RecordError> {
         let mut bindings = Vec::new();
         let mut signers_of: BTreeMap<Subject, BTreeSet<Subject>> = BTreeMap::new();
         for r in records {
@@ -282,7 +282,7 @@ pub fn check_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::subjects::SigstoreBinding;
+    use crate::subject::record::SigstoreBinding;
 
     const ISSUER: &str = "https://token.actions.githubusercontent.com";
     const ID: &str = "https://github.com/op/ci/.github/workflows/report.yml@refs/heads/main";

@@ -12,11 +12,11 @@ use super::rules::{Rule, appended_at, first_differing_line, is_sha256_hex, rule}
 use super::{AuditError, Finding, FindingKind, Live, finding};
 use crate::registry::ledger::{self, LedgerLine};
 use crate::registry::state::{FORUM_ALLOWED_SIGNERS, SCOPES_DIR, SUBJECTS_DIR};
-use crate::registry::subjects::{self, SubjectRecord};
 use crate::registry::{CommitId, Error as StoreError, Registry};
 use crate::sig::{Fingerprint, Namespace};
 use crate::spec::Spec;
 use crate::subject::Subject;
+use crate::subject::record::{self as subjects, SubjectRecord};
 use crate::trust::AllowedSigners;
 
 /// The subjects of one `subjects/` tree: names, report-signing trust, keys by fingerprint.
@@ -450,8 +450,7 @@ impl<'r> Walker<'r> {
             let allowed = forum.is_some_and(|f| {
                 f.entries().iter().any(|e| {
                     Fingerprint::of(e.key()).to_string() == line.signer
-                        && crate::registry::allowed_in(
-                            f,
+                        && f.authorize_key(
                             e.key(),
                             crate::registry::manual::MANUAL_NAMESPACE,
                             received,

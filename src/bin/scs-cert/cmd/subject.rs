@@ -3,8 +3,8 @@
 use anyhow::Context as _;
 use scs_cert::cli::{self, Outcome};
 use scs_cert::registry::admin;
-use scs_cert::registry::subjects::{self, BoundKey, SubjectRecord};
 use scs_cert::subject::Subject;
+use scs_cert::subject::record::{self as subjects, BoundKey, SubjectRecord};
 use scs_cert::time::format_instant;
 use scs_cert::trust::Bootstrap;
 
