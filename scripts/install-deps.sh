@@ -10,6 +10,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # The Urkunde's PDF tests (tests/interop_pdf.rs): pdfinfo, pdftotext, pdftoppm; zbarimg.
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+# The man pages are formatted by groff, the completion scripts parsed by bash and zsh.
+command -v groff >/dev/null 2>&1 || need+=(groff-base)
+command -v zsh >/dev/null 2>&1 || need+=(zsh)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2

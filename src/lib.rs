@@ -12,27 +12,28 @@
 //! - [`trust`]: who may sign for which subject (allowed_signers, monitor bootstrap files);
 //! - [`verify`]: a report file checked against its signature and the trust in force;
 //! - [`verdict`]: target verdicts (FAIL > MISSING > ABORT > PASS) of a set of results;
-//! - [`registry`]: the forum's git store, every change one SSH-signed commit;
+//! - [`eval`]: compliance at an instant and eligibility over a window;
+//! - [`cert`]: certificates: records, events, status, their checks;
 //! - [`x509`]: the forum CA certificate, X.509 certificates per issued certificate, the CRL;
-//! - [`render`]: the Urkunde, a one-page PDF/A-2b certificate made by the typst CLI;
-//! - [`text`]: display text, checked once where it enters the registry;
-//! - [`cli`]: plumbing shared by the binaries (output, exit codes, atomic writes).
+//! - [`text`]: display text, checked once where it enters the registry, and what the Urkunde
+//!   can print.
+//!
+//! Around it, in `crates/`: the Sigstore verifier (`scs-sigstore`), the git registry
+//! (`scs-registry`), the Urkunde renderer (`scs-urkunde`), the command-line plumbing
+//! (`scs-cli`) and the two binaries.
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 pub mod cert;
-pub mod cli;
 pub mod demo;
 pub mod eval;
+pub mod file;
+pub mod layout;
 pub mod parallel;
-pub mod registry;
-pub mod render;
 pub mod report;
 pub mod seed;
 pub mod sig;
-#[cfg(feature = "sigstore")]
-pub mod sigstore;
 pub mod spec;
 pub mod subject;
 pub mod text;
@@ -42,3 +43,7 @@ pub mod verdict;
 pub mod verify;
 pub mod x509;
 pub mod yaml;
+
+/// The offline Sigstore verifier the core uses for `.sigstore.json` bundles.
+#[cfg(feature = "sigstore")]
+pub use scs_sigstore as sigstore;

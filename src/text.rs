@@ -9,10 +9,12 @@
 //!   reorder what a reader sees ("Trojan Source", CVE-2021-42574); line breaks forge lines;
 //!   zero-width characters make two different names look the same.
 //! - [`Display::Urkunde`] (holder, subject name, scope name): also only characters the
-//!   certificate fonts show ([`crate::render::allowed`]), and no longer than the Urkunde's
+//!   certificate fonts show ([`crate::text::allowed`]), and no longer than the Urkunde's
 //!   field holds ([`Field::max_chars`]).
 
-use crate::render::Field;
+mod urkunde;
+
+pub use urkunde::{ALLOWED_EXTRA, Field, allowed};
 
 /// How a value is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +96,7 @@ pub fn check(field: &'static str, value: &str, display: Display) -> Result<(), T
         return Err(TextError::TooLong { field, max });
     }
     if matches!(display, Display::Urkunde(_))
-        && let Some(character) = value.chars().find(|&c| !crate::render::allowed(c))
+        && let Some(character) = value.chars().find(|&c| !allowed(c))
     {
         return Err(TextError::NotOnUrkunde { field, character });
     }

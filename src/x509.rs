@@ -406,7 +406,7 @@ pub(crate) fn from_x509_time(time: &Time) -> Option<Instant> {
 }
 
 /// An instant truncated to whole seconds, as it is written into a certificate.
-pub(crate) fn whole_seconds(instant: Instant) -> Instant {
+pub fn whole_seconds(instant: Instant) -> Instant {
     Instant::from_timestamp(instant.timestamp(), 0).unwrap_or(instant)
 }
 

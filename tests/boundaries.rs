@@ -5,10 +5,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/registry.rs"]
-mod registry;
+use scs_testkit::cli;
+use scs_testkit::registry;
 
 use cli::cert;
 use registry::{assert_verifies, head, report, setup, write_signed};
@@ -32,7 +30,7 @@ fn a_report_checked_outside_years_0001_to_9999_is_rejected_and_nothing_is_writte
         write_signed(
             &dir,
             &name,
-            &report("cloud-a", 10 + n as u32, checked_at, None),
+            &report("cloud-a", 10 + u32::try_from(n).unwrap(), checked_at, None),
             "a",
         );
         let r = cert(&dir, &["ingest", &name]);
@@ -134,7 +132,7 @@ fn fingerprint(dir: &std::path::Path) -> String {
 fn a_receipt_or_record_in_the_future_is_refused() {
     let (_t, dir) = setup();
     let before = head(&dir);
-    let now = scs_cert::cli::now();
+    let now = scs_cli::now();
     let ahead = scs_cert::time::format_instant(now + chrono::Duration::days(1));
     write_signed(
         &dir,

@@ -3,12 +3,9 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/registry.rs"]
-mod registry;
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::cli;
+use scs_testkit::registry;
+use scs_testkit::tools;
 
 use cli::{cert, run};
 
@@ -181,7 +178,7 @@ fn ingest_accepts_once_and_rejects_each_bad_file_with_its_reason() {
     let object = dir.join("reg/archive/sha256").join(&sha[..2]).join(sha);
     let body = fs::read(&object).unwrap();
     assert!(body.ends_with(fs::read(dir.join("good.yaml")).unwrap().as_slice()));
-    assert_eq!(scs_cert::registry::ledger::sha256_hex(&body), sha);
+    assert_eq!(scs_registry::ledger::sha256_hex(&body), sha);
 
     // Re-ingesting the same file is a no-op, not an error, and makes no commit.
     let before = git(&dir.join("reg"), &["rev-parse", "HEAD"]).stdout;

@@ -3,10 +3,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::cli;
+use scs_testkit::tools;
 
 use cli::{Run, cert, run};
 
@@ -14,8 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CERT: &str = env!("CARGO_BIN_EXE_scs-cert");
-const REPORT: &str = env!("CARGO_BIN_EXE_scs-report");
+const CERT: &str = scs_testkit::CERT;
+const REPORT: &str = scs_testkit::REPORT;
 const SCOPE: &str = "7d3f0a52-1c2b-4e8f-9a0d-5b6c7e8f9a01";
 
 fn ok(r: Run) -> Run {
@@ -88,7 +86,7 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
             dir.join(&name),
             report(
                 "cloud-a",
-                n as u32,
+                u32::try_from(n).unwrap(),
                 &format!("2026-03-{day:02} 06:00:00"),
                 1,
             ),

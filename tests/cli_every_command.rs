@@ -7,12 +7,9 @@
 #![cfg(feature = "sigstore")]
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/registry.rs"]
-mod registry;
-#[path = "support/sigstore_bundle.rs"]
-mod sigstore_bundle;
+use scs_testkit::cli;
+use scs_testkit::registry;
+use scs_testkit::sigstore_bundle;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -3,15 +3,14 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::tools;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const EXE: &str = env!("CARGO_BIN_EXE_scs-report");
+const EXE: &str = scs_testkit::REPORT;
 const SUBJECT_A: &str = "example-cloud-a";
 const REPORT: &str = include_str!("fixtures/reports/invocations.yaml");
 const SPEC: &str = include_str!("fixtures/specs/example-iaas.yaml");

@@ -4,14 +4,13 @@
 #![cfg(feature = "sigstore")]
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/sigstore_bundle.rs"]
-mod sigstore_bundle;
+use scs_testkit::sigstore_bundle;
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-const EXE: &str = env!("CARGO_BIN_EXE_scs-report");
+const EXE: &str = scs_testkit::REPORT;
 const REPORT: &str = include_str!("fixtures/reports/invocations.yaml");
 
 fn verify(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
@@ -181,7 +180,7 @@ fn sigstore_without_trust_cannot_be_checked() {
 /// The same command with a registry's trust: its subjects and its Sigstore trusted root.
 #[test]
 fn a_registry_binds_sigstore_signers_too() {
-    let cert = env!("CARGO_BIN_EXE_scs-cert");
+    let cert = scs_testkit::CERT;
     let (tmp, fixture) = setup(REPORT);
     let dir = tmp.path();
     let run = |args: &[&str]| {
@@ -235,7 +234,7 @@ fn a_registry_binds_sigstore_signers_too() {
 /// `scs-cert ingest` takes Sigstore-signed reports too (FILE.sigstore.json beside the report).
 #[test]
 fn ingest_takes_sigstore_signed_reports() {
-    let cert = env!("CARGO_BIN_EXE_scs-cert");
+    let cert = scs_testkit::CERT;
     let report = REPORT.replace(
         "5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11",
         "7d3f0a52-1c2b-4e8f-9a0d-5b6c7e8f9a01",

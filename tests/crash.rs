@@ -6,10 +6,8 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/registry.rs"]
-mod registry;
+use scs_testkit::cli;
+use scs_testkit::registry;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

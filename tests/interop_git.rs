@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chrono::{TimeZone, Utc};
-use scs_cert::registry::{
-    CommitId, CommitIdentity, Error, PathProblem, Recovery, Registry, SignerRefusal,
-};
 use scs_cert::sig::SigningKey;
 use scs_cert::trust::AllowedSigners;
+use scs_registry::{
+    CommitId, CommitIdentity, Error, PathProblem, Recovery, Registry, SignerRefusal,
+};
 
 const ALICE_KEY: &str = include_str!("fixtures/keys/alice");
 const BOB_KEY: &str = include_str!("fixtures/keys/bob");

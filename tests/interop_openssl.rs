@@ -6,8 +6,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::tools;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -6,8 +6,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::tools;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -15,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use scs_cert::render::{self, Error, Field, Kind, Lang, Layer, TEMPLATE, Tier, Typst, UrkundeData};
+use scs_urkunde::{
+    self as render, Error, Field, Kind, Lang, Layer, TEMPLATE, Tier, Typst, UrkundeData,
+};
 
 const STATUS_BASE: &str = "https://registry.scs.community/certificates/";
 

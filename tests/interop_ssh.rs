@@ -480,5 +480,5 @@ fn an_unsupported_key_type_is_reported_for_its_line_and_the_rest_stands() {
 }
 
 fn at_now() -> scs_cert::time::Instant {
-    scs_cert::cli::now()
+    scs_cli::now()
 }

@@ -6,16 +6,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use scs_cert::registry::Registry;
-use scs_cert::registry::admin;
-use scs_cert::registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
-use scs_cert::registry::ingest::{FileOutcome, Ingest, Receipt, Submission, decide};
-use scs_cert::registry::ledger;
-use scs_cert::registry::state::State;
 use scs_cert::sig::Namespace;
 use scs_cert::sig::{self, SigningKey};
 use scs_cert::subject::record::{BoundKey, SubjectRecord};
 use scs_cert::time::Instant;
+use scs_registry::Registry;
+use scs_registry::admin;
+use scs_registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
+use scs_registry::ingest::{FileOutcome, Ingest, Receipt, Submission, decide};
+use scs_registry::ledger;
+use scs_registry::state::State;
 
 const IAAS: &str = "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f";
 
@@ -155,10 +155,10 @@ fn batches_decide_as_one_call_and_commit_once() {
     }
 
     // The light run index equals the one from fully parsed lines.
-    let lines = scs_cert::registry::state::all_ledger_lines(&registry).unwrap();
+    let lines = scs_registry::state::all_ledger_lines(&registry).unwrap();
     assert_eq!(lines.len(), 3);
     assert_eq!(
-        scs_cert::registry::state::all_known_runs(&registry).unwrap(),
+        scs_registry::state::all_known_runs(&registry).unwrap(),
         lines
             .iter()
             .map(|l| (l.run.clone(), l.sha256.clone()))

@@ -5,17 +5,16 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/cli.rs"]
-mod cli;
+use scs_testkit::cli;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use cli::{Run, cert, run};
-use scs_cert::registry::Registry;
+use scs_registry::Registry;
 
-const CERT: &str = env!("CARGO_BIN_EXE_scs-cert");
+const CERT: &str = scs_testkit::CERT;
 /// Set in the child: the registry whose lock it takes and holds until killed.
 const HOLDER_ENV: &str = "SCS_TEST_LOCK_HOLDER";
 
@@ -41,7 +40,12 @@ fn lock_holder_child() {
 /// A child process holding the lock of `dir/reg`, once it says so.
 fn holder(dir: &Path) -> Child {
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "lock_holder_child", "--ignored", "--nocapture"])
+        .args([
+            "--exact",
+            "registry_recover::lock_holder_child",
+            "--ignored",
+            "--nocapture",
+        ])
         .env(HOLDER_ENV, dir.join("reg"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

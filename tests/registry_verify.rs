@@ -7,20 +7,19 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::tools;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use scs_cert::registry::audit::{self, ArchiveCoverage, AuditReport, FindingKind, VerifyOptions};
-use scs_cert::registry::ledger::{self, LedgerLine};
-use scs_cert::registry::{CommitId, CommitIdentity, Registry};
 use scs_cert::sig::SigningKey;
+use scs_registry::audit::{self, ArchiveCoverage, AuditReport, FindingKind, VerifyOptions};
+use scs_registry::ledger::{self, LedgerLine};
+use scs_registry::{CommitId, CommitIdentity, Registry};
 
-const CERT: &str = env!("CARGO_BIN_EXE_scs-cert");
-const REPORT: &str = env!("CARGO_BIN_EXE_scs-report");
+const CERT: &str = scs_testkit::CERT;
+const REPORT: &str = scs_testkit::REPORT;
 const IAAS: &str = "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f";
 const LEDGER: &str = "ledger/cloud-a/50393e6f-2ae1-4c5c-a62c-3b75f2abef3f/2026-03.jsonl";
 
@@ -154,12 +153,7 @@ fn kinds(report: &AuditReport) -> Vec<FindingKind> {
 
 /// An identity valid for the forum key now (its `valid-after` is the moment of `init`).
 fn identity() -> CommitIdentity {
-    CommitIdentity::new(
-        "Forum Secretary",
-        "secretary@forum.invalid",
-        scs_cert::cli::now(),
-    )
-    .unwrap()
+    CommitIdentity::new("Forum Secretary", "secretary@forum.invalid", scs_cli::now()).unwrap()
 }
 
 /// The forum key `init` generated (kept in the clone's `.git`).
@@ -172,7 +166,7 @@ fn forum_key(dir: &Path) -> SigningKey {
 fn library_commit(
     dir: &Path,
     key: &SigningKey,
-    edit: impl FnOnce(&mut scs_cert::registry::Change<'_>),
+    edit: impl FnOnce(&mut scs_registry::Change<'_>),
 ) -> CommitId {
     let registry = registry(dir);
     let mut change = registry.begin().unwrap();
@@ -420,19 +414,19 @@ fn commits_by_plain_git_or_by_a_foreign_key_are_caught() {
 #[test]
 #[ignore = "builds a large registry; run by hand for timing"]
 fn a_large_registry_verifies_in_reasonable_time() {
-    use scs_cert::registry::admin;
-    use scs_cert::registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
-    use scs_cert::registry::ingest::{self, Receipt, Submission};
-    use scs_cert::registry::state::State;
     use scs_cert::sig::{self, Namespace};
     use scs_cert::subject::record::{BoundKey, SubjectRecord};
+    use scs_registry::admin;
+    use scs_registry::forum::{ForumConfig, ForumSigner, Identity, Policy};
+    use scs_registry::ingest::{self, Receipt, Submission};
+    use scs_registry::state::State;
 
     const LARGE_COMMITS: usize = 300;
     const LARGE_FILES: usize = 370;
     const SUBJECTS: usize = 50;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("reg");
-    let now = scs_cert::cli::now();
+    let now = scs_cli::now();
     let forum_key = SigningKey::generate("forum").unwrap();
     let forum = ForumConfig {
         forum: Identity {
@@ -566,7 +560,7 @@ fn a_crl_rolled_back_or_out_of_step_with_the_events_is_caught() {
     // A suspension appended by hand, one second after the last CRL, without a new CRL.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let key = forum_key(&fx.dir);
-    let now = scs_cert::cli::now();
+    let now = scs_cli::now();
     let line = format!(
         "{{\"event\":\"suspended\",\"at\":\"{}\",\"reason\":\"quiet\",\"by\":\"x\"}}\n",
         scs_cert::time::format_instant(now)
@@ -620,7 +614,7 @@ fn a_crl_rolled_back_or_out_of_step_with_the_events_is_caught() {
             .unwrap(),
     )
     .unwrap();
-    let now = scs_cert::cli::now() + chrono::Duration::seconds(1);
+    let now = scs_cli::now() + chrono::Duration::seconds(1);
     let empty =
         scs_cert::x509::crl(&key, &ca, 99, now, now + chrono::Duration::days(7), &[]).unwrap();
     let forged = library_commit(&fx.dir, &key, |c| {

@@ -3,8 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test")]
 
-#[path = "support/tools.rs"]
-mod tools;
+use scs_testkit::tools;
 
 use scs_cert::sig::{Namespace, Signature};
 use std::process::{Command, Stdio};

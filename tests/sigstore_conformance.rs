@@ -117,8 +117,7 @@ fn conformance_suite() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
-#[path = "support/sigstore_bundle.rs"]
-mod support;
+use scs_testkit::sigstore_bundle as support;
 
 /// Our own offline fixture (built in `support/sigstore_bundle.rs` from fixed test keys): a
 /// managed-key (P-256) bundle v0.3 with a Rekor v1 `hashedrekord` entry from a test log of our

@@ -6,8 +6,7 @@
 #![cfg(feature = "sigstore")]
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "support/sigstore_bundle.rs"]
-mod support;
+use scs_testkit::sigstore_bundle as support;
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +17,6 @@ use serde_json::{Value, json};
 use scs_cert::sigstore::{self, Artifact, Bundle, Error, Policy, TlogCheck, TrustedRoot};
 use support::sha256;
 
-#[path = "sigstore_hostile/own.rs"]
 mod own;
 
 const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";

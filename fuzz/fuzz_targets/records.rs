@@ -4,16 +4,16 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let _ = scs_cert::sig::split_upload_body(data);
-    let _ = scs_cert::registry::ledger::parse("fuzz", data);
-    let _ = scs_cert::registry::ledger::runs("fuzz", data);
+    let _ = scs_registry::ledger::parse("fuzz", data);
+    let _ = scs_registry::ledger::runs("fuzz", data);
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = scs_cert::cert::CertificateRecord::parse(text, "fuzz");
         let _ = scs_cert::cert::parse_events(text, "fuzz");
-        if let Ok(record) = scs_cert::registry::subjects::SubjectRecord::parse(text, "fuzz") {
+        if let Ok(record) = scs_cert::subject::record::SubjectRecord::parse(text, "fuzz") {
             let _ = record.check_text();
             let _ = record.to_yaml();
         }
-        let _ = scs_cert::registry::forum::ForumConfig::parse(text);
+        let _ = scs_registry::forum::ForumConfig::parse(text);
         let _ = scs_cert::time::parse_instant(text);
         let _ = scs_cert::time::parse_duration(text);
         let _ = scs_cert::text::check("fuzz", text, scs_cert::text::Display::Printed);

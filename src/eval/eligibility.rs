@@ -76,8 +76,8 @@ pub enum Reason {
 }
 
 /// The decision for one (subject, scope, version) at `T`.
+/// Exactly two answers: not `non_exhaustive`, so every caller handles both.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Eligibility {
     /// Compliant throughout the window.
     Eligible {

@@ -267,7 +267,7 @@ impl SubjectRecord {
     ///
     /// The first field that cannot be displayed.
     pub fn check_text(&self) -> Result<(), RecordError> {
-        use crate::render::Field;
+        use crate::text::Field;
         use crate::text::{Display, check_opt};
         let s = &self.subject;
         let text = |source| RecordError::Text {

@@ -232,7 +232,11 @@ impl AllowedSigners {
     /// See [`super::Trust::authorize`]. A key on several lines is authorized if any line
     /// allows it; otherwise the refusal of the first line that matched the subject is given
     /// (namespace or time), else [`Refusal::NotAllowedForSubject`].
-    pub(crate) fn authorize(
+    ///
+    /// # Errors
+    ///
+    /// The [`Refusal`] as above.
+    pub fn authorize(
         &self,
         key: &ssh_key::PublicKey,
         subject: &Subject,

@@ -107,6 +107,8 @@ pub fn signer_label(signer: &sigstore::Signer) -> String {
             format!("{issuer} {}", identities.join(" "))
         }
         sigstore::Signer::Key { fingerprint } => format!("key {fingerprint}"),
+        // A kind of signer this core does not know yet: no binding names it.
+        _ => "signer of an unknown kind".to_owned(),
     }
 }
 
@@ -133,6 +135,10 @@ fn names(
 
 /// May the bundle's signer sign for `subject` at `at`? The subject's own signers and its
 /// delegates' signers may, while their binding is in force.
+///
+/// # Errors
+///
+/// The [`Refusal`]: no binding names the signer for the subject, or none is in force at `at`.
 pub fn authorize(
     trust: &SigstoreTrust,
     signer: &sigstore::Signer,

@@ -1,5 +1,11 @@
 //! The sweep against point-by-point evaluation on random evidence (fixed seed), and a timing
 //! test of the engine on 18 months of daily reports.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "random offsets of a few thousand minutes and indexes into short lists"
+)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

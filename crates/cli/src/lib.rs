@@ -1,0 +1,246 @@
+//! Plumbing shared by the binaries: exit codes, the printer (stdout for results, stderr for
+//! everything else), reading inputs, atomic writes, passphrase prompts and error rendering.
+//!
+//! This is the only part of the library that may print, read the environment or the clock.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+mod args;
+mod fs;
+mod printer;
+
+pub use args::{CompletionsArgs, ManArgs, OutputArgs, completions, man_pages};
+
+pub use fs::{
+    MAX_BUNDLE_BYTES, MAX_SIGNATURE_BYTES, Seal as SealFile, read_if_present, read_input,
+    read_passphrase_file, read_seal, with_suffix, write_new_file,
+};
+pub use printer::{Color, Printer, Tone, to_stderr};
+
+use std::process::ExitCode;
+
+/// How a command ended, as the exit codes every tool of this project shares.
+///
+/// | code | meaning |
+/// |---|---|
+/// | 0 | success, or valid / eligible |
+/// | 1 | a definite negative answer: signature invalid, not eligible |
+/// | 2 | could not answer: usage, I/O, parse or internal error |
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1.
+    Negative,
+    /// Exit 2.
+    Error,
+}
+
+impl Outcome {
+    /// The worse of two outcomes: a batch ends with its worst item.
+    pub fn worst(self, other: Outcome) -> Outcome {
+        self.max(other)
+    }
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        match o {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Negative => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// The wall clock, read only here and passed into the library; whole seconds, so records,
+/// ledgers and commits carry readable instants.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> scs_cert::time::Instant {
+    let t = chrono::Utc::now();
+    chrono::DurationRound::duration_trunc(t, chrono::TimeDelta::seconds(1)).unwrap_or(t)
+}
+
+/// Reads an environment variable (binaries only).
+#[allow(clippy::disallowed_methods)]
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Prints `tool: error: …` and one `caused by: …` line per cause, then a hint if one applies.
+pub fn print_error(tool: &str, err: &anyhow::Error) {
+    to_stderr(&format!("{tool}: error: {err}"));
+    for cause in err.chain().skip(1) {
+        to_stderr(&format!("  caused by: {cause}"));
+    }
+}
+
+/// Runs a command body and maps its result to an exit code; errors print as [`print_error`].
+/// The [`Printer`] swallows a closed stdout (`| head`), so the command reaches its own
+/// outcome; a broken pipe that still comes back here (output written past the printer) means
+/// the product was not delivered: exit 2, quietly.
+pub fn finish(tool: &str, result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(outcome) => outcome.into(),
+        Err(err) if is_broken_pipe(&err) => Outcome::Error.into(),
+        Err(err) => {
+            print_error(tool, &err);
+            Outcome::Error.into()
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Asks for a passphrase on the terminal (never on stdin, which may carry data).
+///
+/// # Errors
+///
+/// When there is no terminal to ask on.
+pub fn prompt_passphrase(prompt: &str) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    use anyhow::Context as _;
+    let pass = rpassword::prompt_password(prompt)
+        .context("cannot ask for the passphrase: no terminal (use --passphrase-file FILE)")?;
+    Ok(zeroize::Zeroizing::new(pass))
+}
+
+/// Largest private key file read.
+const MAX_KEY_BYTES: usize = 64 * 1024;
+
+/// Loads an OpenSSH private key, asking for its passphrase on the terminal (or reading it from
+/// `passphrase_file`) when it has one.
+///
+/// # Errors
+///
+/// I/O errors, a malformed key, a wrong passphrase, no terminal to ask on.
+pub fn load_signing_key(
+    path: &std::path::Path,
+    passphrase_file: Option<&std::path::Path>,
+) -> anyhow::Result<scs_cert::sig::SigningKey> {
+    use anyhow::Context as _;
+    let bytes = read_input(path, MAX_KEY_BYTES)?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not an OpenSSH private key (not text)", shown(path)))?;
+    let context = || format!("while loading the private key {}", shown(path));
+    let encrypted = scs_cert::sig::SigningKey::is_encrypted_openssh(&text).with_context(context)?;
+    let passphrase = match (encrypted, passphrase_file) {
+        (false, _) => None,
+        (true, Some(file)) => Some(read_passphrase_file(file)?),
+        (true, None) => Some(prompt_passphrase(&format!(
+            "Passphrase for {}: ",
+            shown(path)
+        ))?),
+    };
+    scs_cert::sig::SigningKey::from_openssh(&text, passphrase.as_ref().map(|p| p.as_bytes()))
+        .with_context(context)
+}
+
+/// Where a demo works: `dir` (created; it must be new or empty), or a temporary folder that is
+/// removed when the returned guard drops.
+///
+/// # Errors
+///
+/// A non-empty `dir`, I/O errors.
+pub fn demo_dir(
+    dir: Option<std::path::PathBuf>,
+) -> anyhow::Result<(Option<tempfile::TempDir>, std::path::PathBuf)> {
+    use anyhow::Context as _;
+    match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d).with_context(|| format!("while creating {}", shown(&d)))?;
+            if std::fs::read_dir(&d)?.next().is_some() {
+                anyhow::bail!("{} is not empty; give a new or empty directory", shown(&d));
+            }
+            Ok((None, d))
+        }
+        None => {
+            let tmp = tempfile::tempdir().context("while creating a temporary directory")?;
+            let path = tmp.path().to_owned();
+            Ok((Some(tmp), path))
+        }
+    }
+}
+
+/// A file name (or any name from outside) as human output shows it: as is when every
+/// character is printable, else in double quotes with C-style escapes (`"a\nb"`, `"\xff"`), as
+/// `git` does, so that a name with a newline cannot forge an output line and a bidi control
+/// cannot reorder one. JSON output needs none of this: it escapes by construction.
+pub fn shown<P: AsRef<std::path::Path> + ?Sized>(name: &P) -> String {
+    use std::fmt::Write as _;
+    let bytes = name.as_ref().as_os_str().as_encoded_bytes();
+    let mut plain = true;
+    let mut escaped = String::with_capacity(bytes.len() + 2);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => escaped.push_str("\\\""),
+                '\\' => escaped.push_str("\\\\"),
+                '\n' => escaped.push_str("\\n"),
+                '\t' => escaped.push_str("\\t"),
+                '\r' => escaped.push_str("\\r"),
+                c if scs_cert::text::invisible(c) => {
+                    let _ = write!(escaped, "\\u{{{:x}}}", u32::from(c));
+                }
+                c => escaped.push(c),
+            }
+            plain &= !scs_cert::text::invisible(c);
+        }
+        for b in chunk.invalid() {
+            let _ = write!(escaped, "\\x{b:02x}");
+            plain = false;
+        }
+    }
+    if plain {
+        String::from_utf8_lossy(bytes).into_owned()
+    } else {
+        format!("\"{escaped}\"")
+    }
+}
+
+/// Arguments anywhere in `cmd`'s tree whose id is a global argument's: clap panics when
+/// either is read (a positional `key` beside the global `--key`), and neither its
+/// `debug_assert` nor `--help` sees it. For the binaries' tests.
+pub fn shadowed_globals(cmd: &clap::Command) -> Vec<String> {
+    fn walk(cmd: &clap::Command, globals: &[&str], path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments().filter(|a| !a.is_global_set()) {
+            if globals.contains(&arg.get_id().as_str()) {
+                out.push(format!("{path}: {}", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, globals, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+    let globals: Vec<&str> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().as_str())
+        .collect();
+    let mut out = Vec::new();
+    walk(cmd, &globals, cmd.get_name(), &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn names_are_shown_plain_or_quoted_and_escaped() {
+        assert_eq!(shown("reports/r 1.yaml"), "reports/r 1.yaml");
+        assert_eq!(shown("Müller \"x\".yaml"), "Müller \"x\".yaml");
+        assert_eq!(shown("a\nok  b.yaml"), "\"a\\nok  b.yaml\"");
+        assert_eq!(shown("x\u{202E}lmay.exe"), "\"x\\u{202e}lmay.exe\"");
+        assert_eq!(shown("tab\t\"q\"\\"), "\"tab\\t\\\"q\\\"\\\\\"");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt as _;
+            let name = std::ffi::OsStr::from_bytes(b"bad\xffname");
+            assert_eq!(shown(name), "\"bad\\xffname\"");
+        }
+    }
+}

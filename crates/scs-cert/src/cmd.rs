@@ -1,0 +1,101 @@
+//! One module per subcommand, and what they share: finding the registry and the forum key.
+
+pub(crate) mod attention;
+pub(crate) mod certs;
+pub(crate) mod demo;
+pub(crate) mod eligible;
+pub(crate) mod ingest;
+pub(crate) mod init;
+pub(crate) mod manual;
+pub(crate) mod registry;
+pub(crate) mod render;
+pub(crate) mod scope;
+pub(crate) mod status;
+pub(crate) mod subject;
+pub(crate) mod verify;
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, anyhow};
+use scs_cert::sig::SigningKey;
+use scs_cert::time::Instant;
+use scs_cli::{self as cli, Printer};
+use scs_registry::state::State;
+use scs_registry::{Error as StoreError, Registry};
+
+use crate::cli::GlobalArgs;
+
+/// The local setting naming the forum's private key file.
+pub(crate) const KEY_SETTING: &str = "scs-cert.key";
+
+/// What every command needs: output, where the registry is, how to sign.
+pub(crate) struct Ctx {
+    pub(crate) printer: Printer,
+    global: GlobalArgs,
+}
+
+impl Ctx {
+    pub(crate) fn new(printer: Printer, global: GlobalArgs) -> Ctx {
+        Ctx { printer, global }
+    }
+
+    /// `--registry`, else `SCS_REGISTRY`, else the current directory.
+    pub(crate) fn registry_dir(&self) -> PathBuf {
+        self.global
+            .registry
+            .clone()
+            .or_else(|| cli::env_var("SCS_REGISTRY").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Opens the registry, saying what to do when a crash left a change unfinished.
+    pub(crate) fn open(&self) -> anyhow::Result<Registry> {
+        let dir = self.registry_dir();
+        Registry::open(&dir).map_err(|e| {
+            let hint = match &e {
+                StoreError::UnfinishedChange { .. } => {
+                    "\n  hint: run `scs-cert registry recover` to go back to the last commit"
+                }
+                StoreError::NotARegistry { .. } => {
+                    "\n  hint: create one with `scs-cert init DIR`, or name it with --registry DIR / SCS_REGISTRY"
+                }
+                _ => "",
+            };
+            anyhow!("{e}{hint}")
+        })
+    }
+
+    /// The registry and its content at the last commit.
+    pub(crate) fn open_state(&self) -> anyhow::Result<(Registry, State)> {
+        let registry = self.open()?;
+        let state = State::load(&registry).context("while reading the registry")?;
+        Ok((registry, state))
+    }
+
+    /// The forum key: `--key`, else the key `init` recorded in this clone's local settings.
+    pub(crate) fn signing_key(&self, registry: &Registry) -> anyhow::Result<SigningKey> {
+        let path = match &self.global.key {
+            Some(p) => p.clone(),
+            None => registry
+                .local_setting(KEY_SETTING)?
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "no forum key: this clone has none recorded\n  hint: pass --key FILE (the forum's private key)"
+                    )
+                })?,
+        };
+        cli::load_signing_key(&path, self.global.passphrase_file.as_deref())
+    }
+
+    /// Whether progress may be drawn: stderr is a terminal and output is not quieted.
+    pub(crate) fn printer_shows_progress(&self) -> bool {
+        use std::io::IsTerminal as _;
+        self.global.output.quiet == 0 && std::io::stderr().is_terminal()
+    }
+
+    /// The wall clock.
+    pub(crate) fn now(&self) -> Instant {
+        cli::now()
+    }
+}

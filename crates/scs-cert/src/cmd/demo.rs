@@ -1,0 +1,485 @@
+//! `scs-cert demo`: the whole flow on built-in data, narrated — keys, signed reports, checks by
+//! this tool and by ssh-keygen/git, a registry, ingestion, status and eligibility.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context as _, bail};
+use chrono::{Duration, NaiveDateTime, Timelike as _};
+
+use scs_cert::sig::{self, Namespace, SigningKey};
+use scs_cert::spec::Spec;
+use scs_cert::subject::record::{self as subjects, BoundKey, SubjectRecord};
+use scs_cert::time::{Instant, format_instant};
+use scs_cert::trust::Trust;
+use scs_cert::{demo, seed, verify};
+use scs_cli::{self as cli, Outcome};
+use scs_registry::ingest::{self, FileOutcome, Receipt, Submission};
+use scs_registry::state::{self, State};
+use scs_registry::{Registry, admin, certs};
+
+use crate::cli::{DemoArgs, EligibleArgs, GlobalArgs, InitArgs, StatusArgs};
+use crate::cmd::{self, Ctx};
+
+/// Days of daily reports the demo makes.
+const DAYS: u32 = 35;
+
+pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
+    let (_tmp, dir) = cli::demo_dir(args.dir)?;
+    let say = |s: &str| ctx.printer.result(s);
+    let now = ctx.now().with_nanosecond(0).unwrap_or_else(|| ctx.now());
+    let start = now - Duration::days(i64::from(DAYS) + 5);
+    let registry_dir = dir.join("registry");
+    let reports_dir = dir.join("reports");
+    std::fs::create_dir_all(&reports_dir)?;
+    say(&format!("== scs-cert demo, in {}", cli::shown(&dir)))?;
+
+    // 1. The forum's registry.
+    // Commands run inside the demo: silent ones (their output is narrated) and shown ones.
+    let quiet_ctx = registry_ctx(&registry_dir, 2);
+    cmd::init::run(&quiet_ctx, init_args(&registry_dir))?;
+    say(&format!(
+        "\n1. scs-cert init {}: a git registry with the forum's key and the IaaS/KaaS scopes",
+        cli::shown(&registry_dir)
+    ))?;
+    say(&format!(
+        "   git verify-commit HEAD: {}",
+        git_verify(&registry_dir)
+    ))?;
+
+    // 2. Subjects and their keys: demo-cloud-a signs itself; demo-cloud-b's reports are signed
+    //    by its CI account demo-ci (a delegate), as upstream's zuul_ci does.
+    let (registry, state) = quiet_ctx.open_state()?;
+    let forum_key = quiet_ctx.signing_key(&registry)?;
+    let key_a = SigningKey::generate("demo-cloud-a")?;
+    let key_ci = SigningKey::generate("demo-ci")?;
+    sig::write_key_pair(&dir.join("demo-cloud-a.key"), &key_a, None)?;
+    sig::write_key_pair(&dir.join("demo-ci.key"), &key_ci, None)?;
+    let bound = |k: &SigningKey| BoundKey {
+        key: k.public_line(),
+        name: Some("primary".into()),
+        added: format_instant(start),
+        retired: None,
+    };
+    let mut a = SubjectRecord::new("demo-cloud-a".parse()?);
+    a.name = Some("Demo Cloud A".into());
+    a.operator = Some("Demo Operator GmbH".into());
+    a.keys.push(bound(&key_a));
+    let mut ci = SubjectRecord::new("demo-ci".parse()?);
+    ci.keys.push(bound(&key_ci));
+    let mut b = SubjectRecord::new("demo-cloud-b".parse()?);
+    b.name = Some("Démo Wolke B".into());
+    b.operator = Some("Beispiel Betreiber AG".into());
+    b.delegates.push("demo-ci".parse()?);
+    let mut state = state;
+    for record in [ci, a, b] {
+        let name = record.subject.clone();
+        admin::save_subject(
+            &registry,
+            &state,
+            &record,
+            &format!("add subject {name}"),
+            &forum_key,
+            now,
+        )?;
+        state = State::load(&registry)?;
+    }
+    say(
+        "\n2. scs-cert subject add: demo-cloud-a (own key), demo-cloud-b (signed by its CI account demo-ci)",
+    )?;
+
+    // 3. Daily reports over five weeks, signed by the operators.
+    let spec = Spec::load(seed::IAAS_SPEC, "scs-compatible-iaas.yaml")?;
+    let version =
+        demo::certifiable_version(&spec, now.date_naive()).context("no certifiable version")?;
+    let mut days = Vec::new();
+    for day in 0..DAYS {
+        let checked_at: NaiveDateTime = (start + Duration::days(i64::from(day) + 5)).naive_utc();
+        // demo-cloud-b fails one testcase for three days, twelve days ago.
+        let b_fails = (DAYS - 12..DAYS - 9).contains(&day);
+        let doc_a = demo::report_document(
+            &spec,
+            version,
+            "demo-cloud-a",
+            2 * u64::from(day),
+            checked_at,
+            |_, _| Some(1),
+        );
+        let doc_b = demo::report_document(
+            &spec,
+            version,
+            "demo-cloud-b",
+            2 * u64::from(day) + 1,
+            checked_at,
+            |i, _| {
+                if b_fails && i == 3 { Some(-1) } else { Some(1) }
+            },
+        );
+        let mut files = Vec::new();
+        for (who, text, key) in [("a", doc_a, &key_a), ("b", doc_b, &key_ci)] {
+            let path = reports_dir.join(format!("{}-{who}.yaml", checked_at.date()));
+            let signature = sig::sign(key, &Namespace::report(), text.as_bytes())?;
+            cli::write_new_file(&path, text.as_bytes(), false)?;
+            cli::write_new_file(
+                &cli::with_suffix(&path, ".sig"),
+                signature.to_armored().as_bytes(),
+                false,
+            )?;
+            files.push(Submission::detached(
+                cli::shown(&path).to_string(),
+                text.as_bytes(),
+                Some(signature.to_armored().as_bytes()),
+            ));
+        }
+        days.push((checked_at, files));
+    }
+    say(&format!(
+        "\n3. scs-report sign: {} daily reports for each cloud in {}",
+        DAYS,
+        cli::shown(&reports_dir)
+    ))?;
+    let trust = Trust::AllowedSigners(subjects::trust(&state.subject_records())?);
+    let (_, last) = days.last().context("no days")?;
+    let last_path = PathBuf::from(&last[1].name);
+    let check = verify::check_file(
+        &std::fs::read(&last_path)?,
+        Some(&std::fs::read(cli::with_suffix(&last_path, ".sig"))?),
+        &trust,
+        now,
+    );
+    say(&format!(
+        "   scs-report verify {}: {}",
+        cli::shown(&last_path),
+        match &check.result {
+            Ok(()) => "valid (signed by demo-ci, a delegate of demo-cloud-b)".to_owned(),
+            Err(p) => format!("INVALID: {p}"),
+        }
+    ))?;
+    let allowed = dir.join("subjects.allowed_signers");
+    std::fs::write(
+        &allowed,
+        subjects::allowed_signers(&state.subject_records())?,
+    )?;
+    say(&format!(
+        "   ssh-keygen -Y verify -I demo-cloud-b: {}",
+        ssh_keygen_verify(&allowed, &last_path)
+    ))?;
+    let tampered = std::fs::read_to_string(&last_path)?.replacen(": 1\n", ": -1\n", 1);
+    let t = verify::check_file(
+        tampered.as_bytes(),
+        Some(&std::fs::read(cli::with_suffix(&last_path, ".sig"))?),
+        &trust,
+        now,
+    );
+    say(&format!(
+        "   the same report with one result changed: {}",
+        t.result
+            .err()
+            .map_or("valid (unexpected!)".into(), |p| format!("invalid: {p}"))
+    ))?;
+
+    // 4. Ingestion: each day's reports as received ten minutes after the run.
+    let mut ingested = 0;
+    for (checked_at, files) in &days {
+        let received_at = checked_at.and_utc() + Duration::minutes(10);
+        ingested += ingest_call(&registry, &forum_key, files, received_at, now)?;
+    }
+    say(&format!(
+        "\n4. scs-cert ingest --received-at …: {ingested} reports recorded in the ledger, one signed commit per call"
+    ))?;
+    let again = ingest_call(&registry, &forum_key, &days[0].1, now, now)?;
+    say(&format!(
+        "   ingesting the first day again: {} new (a no-op)",
+        again
+    ))?;
+    let future_text = demo::report_document(
+        &spec,
+        version,
+        "demo-cloud-a",
+        9999,
+        (now + Duration::hours(3)).naive_utc(),
+        |_, _| Some(1),
+    );
+    let future_sig = sig::sign(&key_a, &Namespace::report(), future_text.as_bytes())?;
+    let future = Submission::detached(
+        "future.yaml".into(),
+        future_text.as_bytes(),
+        Some(future_sig.to_armored().as_bytes()),
+    );
+    let state = State::load(&registry)?;
+    let known = state::ledger_index(&registry)?;
+    let outcome = ingest::decide(
+        &state,
+        &known,
+        &[future],
+        Receipt {
+            received_at: now,
+            declared: false,
+            ingested_at: now,
+        },
+    )?;
+    if let Some(FileOutcome::Rejected(r)) = outcome.first() {
+        say(&format!(
+            "   a report dated three hours ahead: rejected: {r}"
+        ))?;
+    }
+
+    // 5. Who is compliant, who may be certified.
+    say(&format!(
+        "\n5. scs-cert status --at {}\n",
+        format_instant(now)
+    ))?;
+    let show_ctx = registry_ctx(&registry_dir, 0);
+    cmd::status::run(
+        &show_ctx,
+        StatusArgs {
+            subjects: vec!["demo-cloud-a".into(), "demo-cloud-b".into()],
+            scope: None,
+            at: Some(at_arg(now)?),
+            json: false,
+        },
+    )?;
+    say(
+        "\n6. scs-cert eligible SUBJECT --scope scs-compatible-iaas (28-day observation window)\n",
+    )?;
+    for s in ["demo-cloud-a", "demo-cloud-b"] {
+        cmd::eligible::run(
+            &show_ctx,
+            EligibleArgs {
+                subject: s.into(),
+                scope: "scs-compatible-iaas".into(),
+                version: None,
+                at: Some(at_arg(now)?),
+                window: None,
+                json: false,
+            },
+        )?;
+    }
+
+    // 7. Certificates.
+    say("\n7. scs-cert issue SUBJECT --scope scs-compatible-iaas\n")?;
+    let state = State::load(&registry)?;
+    let mut issued = None;
+    for s in ["demo-cloud-a", "demo-cloud-b"] {
+        let subject = s.parse()?;
+        let request = certs::Request {
+            subject: &subject,
+            scope: "scs-compatible-iaas",
+            version: None,
+            holder: None,
+            override_reason: None,
+            renews: None,
+            at: now,
+        };
+        match certs::issue(&registry, &state, &request, &forum_key, now) {
+            Ok((id, _)) => {
+                say(&format!(
+                    "   {s}: issued {id}, valid until {}",
+                    format_instant(scs_cert::cert::one_year_after(now)?)
+                ))?;
+                issued = Some(id);
+            }
+            Err(certs::CertError::NotEligible { .. }) => say(&format!(
+                "   {s}: refused (not eligible; the reasons are those of step 6)"
+            ))?,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let issued_id = issued.clone();
+    if let Some(id) = issued {
+        say(&format!(
+            "   openssl verify -crl_check {}: {}",
+            id.pem_path(),
+            openssl_verify(&registry_dir, &id.pem_path())
+        ))?;
+        say(&format!("\n8. scs-cert verify {id}\n"))?;
+        cmd::verify::run(
+            &show_ctx,
+            crate::cli::VerifyArgs {
+                certificate: id.to_string(),
+                keys: None,
+                crl: None,
+                ca: None,
+                require_crl: false,
+                at: Some(at_arg(now)?),
+                json: false,
+            },
+        )?;
+    }
+    if let Some(id) = &issued_id {
+        say(&format!("\n9. scs-cert render {id} --lang de|en\n"))?;
+        for lang in ["de", "en"] {
+            let out = dir.join(format!("{id}.{lang}.pdf"));
+            let args = crate::cli::RenderArgs {
+                ids: vec![id.to_string()],
+                all: false,
+                output: Some(out.clone()),
+                lang: lang.into(),
+                typst: None,
+                force: false,
+                at: None,
+            };
+            match cmd::render::run(&quiet_ctx, args) {
+                Ok(_) => say(&format!(
+                    "   {}: the Urkunde (PDF/A-2b, one page, QR code to {})",
+                    cli::shown(&out),
+                    state.forum.status_url(id.as_str())
+                ))?,
+                Err(e) => say(&format!("   not rendered: {e:#}"))?,
+            }
+        }
+    }
+    say("\n10. scs-cert registry verify\n")?;
+    cmd::registry::run(
+        &show_ctx,
+        crate::cli::RegistryCommand::Verify {
+            json: false,
+            require_archive: true,
+        },
+    )?;
+    say(&format!(
+        "\n   git log: {} signed commits; the registry is in {} (keep it: scs-cert demo --dir DIR)",
+        commit_count(&registry)?,
+        cli::shown(&registry_dir)
+    ))?;
+    Ok(Outcome::Success)
+}
+
+/// What the real openssl says of a certificate against the forum CA and the CRL.
+fn openssl_verify(dir: &Path, pem: &str) -> String {
+    let out = Command::new("openssl")
+        .args([
+            "verify",
+            "-crl_check",
+            "-CAfile",
+            "keys/forum-ca.pem",
+            "-CRLfile",
+            "crl.pem",
+            pem,
+        ])
+        .current_dir(dir)
+        .output();
+    match out {
+        Ok(o) => format!(
+            "{} (exit {})",
+            String::from_utf8_lossy(&o.stdout).trim(),
+            o.status.code().unwrap_or(-1)
+        ),
+        Err(_) => "not run (openssl is not installed)".into(),
+    }
+}
+
+/// A context acting on the demo's registry, printing at `quiet` level, without colour.
+fn registry_ctx(dir: &Path, quiet: u8) -> Ctx {
+    Ctx::new(
+        cli::Printer::new(quiet, cli::Color::Never),
+        GlobalArgs {
+            registry: Some(dir.to_owned()),
+            key: None,
+            passphrase_file: None,
+            output: cli::OutputArgs {
+                quiet,
+                color: cli::Color::Never,
+            },
+        },
+    )
+}
+
+fn init_args(dir: &Path) -> InitArgs {
+    InitArgs {
+        dir: dir.to_owned(),
+        use_key: None,
+        ask_passphrase: false,
+        name: "Forum SCS-Standards".into(),
+        legal_name: "Open Source Business Alliance e.V.".into(),
+        city: "Berlin".into(),
+        status_base_url: "https://registry.scs.community/certificates/".into(),
+        signer_name: "Demo Secretary".into(),
+        signer_role: "Secretary".into(),
+        signer_email: "secretary@forum.invalid".into(),
+    }
+}
+
+fn at_arg(t: Instant) -> anyhow::Result<scs_cert::time::InstantArg> {
+    Ok(format_instant(t).parse()?)
+}
+
+fn ingest_call(
+    registry: &Registry,
+    key: &SigningKey,
+    files: &[Submission],
+    received_at: Instant,
+    now: Instant,
+) -> anyhow::Result<usize> {
+    let state = State::load(registry)?;
+    let receipt = Receipt {
+        received_at,
+        declared: received_at != now,
+        ingested_at: now,
+    };
+    let mut batch = ingest::Ingest::new(registry, &state, receipt)?;
+    let outcomes = batch.add(files)?;
+    for o in &outcomes {
+        if let FileOutcome::Rejected(r) = o {
+            bail!("the demo's own report was rejected: {r}; please report this bug");
+        }
+    }
+    let identity = admin::identity(&state.forum, key, now)?;
+    batch.commit(key, &identity)?;
+    Ok(outcomes
+        .iter()
+        .filter(|o| matches!(o, FileOutcome::Ingested { .. }))
+        .count())
+}
+
+fn commit_count(registry: &Registry) -> anyhow::Result<usize> {
+    Ok(registry.history()?.len())
+}
+
+/// What plain git says of the registry's last commit.
+fn git_verify(dir: &Path) -> String {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            "gpg.ssh.allowedSignersFile=keys/allowed_signers",
+            "verify-commit",
+            "HEAD",
+        ])
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output();
+    match out {
+        Ok(o) => format!(
+            "{} (exit {})",
+            String::from_utf8_lossy(&o.stderr).trim(),
+            o.status.code().unwrap_or(-1)
+        ),
+        Err(_) => "not run (git is not installed)".into(),
+    }
+}
+
+/// What the real ssh-keygen says of a report's signature under the subjects' allowed_signers.
+fn ssh_keygen_verify(allowed: &Path, report: &Path) -> String {
+    let Ok(input) = std::fs::File::open(report) else {
+        return "not run".into();
+    };
+    let out = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-n", "report", "-I", "demo-cloud-b", "-f"])
+        .arg(allowed)
+        .arg("-s")
+        .arg(cli::with_suffix(report, ".sig"))
+        .stdin(input)
+        .output();
+    match out {
+        Ok(o) => format!(
+            "{} (exit {})",
+            String::from_utf8_lossy(&o.stdout).trim(),
+            o.status.code().unwrap_or(-1)
+        ),
+        Err(_) => "not run (ssh-keygen is not installed)".into(),
+    }
+}

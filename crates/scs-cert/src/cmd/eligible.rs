@@ -1,0 +1,140 @@
+//! `scs-cert eligible`
+
+use anyhow::{anyhow, bail};
+use serde_json::{Value, json};
+
+use scs_cert::eval::{self, Eligibility};
+use scs_cert::subject::Subject;
+use scs_cert::time::{self, format_instant};
+use scs_cli::{Outcome, Tone};
+use scs_registry::{ledger, state};
+
+use crate::cli::EligibleArgs;
+use crate::cmd::Ctx;
+
+pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    let subject: Subject = args.subject.parse()?;
+    if !state.subjects.contains_key(&subject) {
+        bail!("no subject {subject} in the registry");
+    }
+    let scope = state
+        .scope(&args.scope)
+        .ok_or_else(|| anyhow!("no scope {} adopted (see scs-cert scope list)", args.scope))?;
+    let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
+    let window = match &args.window {
+        Some(w) => time::parse_duration(w)
+            .ok_or_else(|| anyhow!("not a duration: {w:?} (e.g. 28d, 12h, 0)"))?,
+        None => chrono::Duration::days(i64::from(state.forum.policy.observation_window_days)),
+    };
+    let evidence = ledger::evidence(&state::ledger_lines(
+        &registry,
+        &subject,
+        scope.spec.uuid(),
+    )?);
+    let decision = eval::decide(&scope.spec, args.version.as_deref(), &evidence, at, window)?;
+    if args.json {
+        ctx.printer
+            .json(&decision_json(&subject, scope.spec.uuid(), at, &decision))?;
+    } else {
+        print_decision(ctx, &subject, &scope.slug, &decision)?;
+    }
+    Ok(if decision.is_eligible() {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+fn print_decision(
+    ctx: &Ctx,
+    subject: &Subject,
+    scope: &str,
+    decision: &Eligibility,
+) -> anyhow::Result<()> {
+    match decision {
+        Eligibility::Eligible {
+            version,
+            validity,
+            window,
+            evidence,
+        } => {
+            let expiring = if *validity == scs_cert::spec::Validity::Warn {
+                " (version expiring: warn)"
+            } else {
+                ""
+            };
+            ctx.printer.result(&format!(
+                "{} {subject} {scope} {version}{expiring}: compliant throughout {} .. {} ({} report(s) in force)",
+                ctx.printer.paint("ELIGIBLE", Tone::Good),
+                format_instant(window.start),
+                format_instant(window.end),
+                evidence.len()
+            ))?;
+        }
+        Eligibility::NotEligible {
+            version,
+            window,
+            reasons,
+            ..
+        } => {
+            ctx.printer.result(&format!(
+                "{} {subject} {scope} {version}: not compliant throughout {} .. {}",
+                ctx.printer.paint("NOT ELIGIBLE", Tone::Bad),
+                format_instant(window.start),
+                format_instant(window.end),
+            ))?;
+            for r in reasons {
+                ctx.printer.result(&format!("  - {r}"))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn decision_json(
+    subject: &Subject,
+    scope: &str,
+    at: time::Instant,
+    decision: &Eligibility,
+) -> Value {
+    let stretch = |s: &eval::Stretch| json!({"since": s.since.map(format_instant), "until": s.until.map(format_instant)});
+    match decision {
+        Eligibility::Eligible {
+            version,
+            validity,
+            window,
+            evidence,
+        } => json!({
+            "type": "eligibility", "schema_version": 1,
+            "subject": subject.to_string(), "scope": scope, "at": format_instant(at),
+            "eligible": true, "version": version, "validity": validity.to_string(),
+            "window": {"start": format_instant(window.start), "end": format_instant(window.end)},
+            "evidence": evidence.iter().map(|r| json!({"run": r.run, "sha256": r.digest, "checked_at": format_instant(r.checked_at.and_utc())})).collect::<Vec<_>>(),
+        }),
+        Eligibility::NotEligible {
+            version,
+            window,
+            non_compliant,
+            reasons,
+        } => json!({
+            "type": "eligibility", "schema_version": 1,
+            "subject": subject.to_string(), "scope": scope, "at": format_instant(at),
+            "eligible": false, "version": version,
+            "window": {"start": format_instant(window.start), "end": format_instant(window.end)},
+            "non_compliant": non_compliant.iter().map(stretch).collect::<Vec<_>>(),
+            "reasons": reasons.iter().map(|r| match r {
+                eval::Reason::Testcase { testcase, finding, during, report } => json!({
+                    "kind": "testcase", "testcase": testcase, "finding": finding.to_string(),
+                    "during": stretch(during),
+                    "report": report.as_ref().map(|r| json!({"run": r.run, "sha256": r.digest})),
+                    "message": r.to_string(),
+                }),
+                eval::Reason::NotCertifiable { validity, during } => json!({
+                    "kind": "version", "validity": validity.map(|v| v.to_string()), "during": stretch(during), "message": r.to_string(),
+                }),
+                _ => json!({"kind": "other", "message": r.to_string()}),
+            }).collect::<Vec<_>>(),
+        }),
+    }
+}

@@ -1,0 +1,168 @@
+//! `scs-cert render`: Urkunde PDFs for certificates.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context as _, anyhow, bail};
+
+use scs_cert::cert::{CertificateId, Status};
+use scs_cli::{self as cli, Outcome};
+use scs_registry::certs::{self, Held};
+use scs_registry::forum::ForumConfig;
+use scs_urkunde::{self as render, Kind as UKind, Lang, Layer, Tier, Typst, UrkundeData};
+
+use crate::cli::RenderArgs;
+use crate::cmd::Ctx;
+
+/// A registry's own template, overriding the built-in one.
+const TEMPLATE_OVERRIDE: &str = "templates/urkunde.typ";
+
+pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
+    let lang: Lang = args.lang.parse()?;
+    // The pinned typst first: a missing or wrong one is one clear line before any work.
+    let env_typst = cli::env_var("TYPST").map(PathBuf::from);
+    let path_var = std::env::var_os("PATH");
+    let typst = Typst::locate(
+        args.typst.as_deref(),
+        env_typst.as_deref(),
+        path_var.as_deref(),
+    )?;
+    let (registry, state) = ctx.open_state()?;
+    let template = match registry.read(TEMPLATE_OVERRIDE)? {
+        Some(t) => {
+            String::from_utf8(t).context("the registry's templates/urkunde.typ is not UTF-8")?
+        }
+        None => render::TEMPLATE.to_owned(),
+    };
+    let held = certs::load(&registry)?;
+    let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
+    let chosen: Vec<&Held> = if args.all {
+        held.values()
+            .filter(|h| h.status_at(at) == Status::Active)
+            .collect()
+    } else {
+        args.ids
+            .iter()
+            .map(|id| {
+                let id: CertificateId = id.parse()?;
+                held.get(&id)
+                    .ok_or_else(|| anyhow!("no certificate {id} in the registry"))
+            })
+            .collect::<anyhow::Result<_>>()?
+    };
+    if chosen.is_empty() {
+        ctx.printer.info("no certificate to render");
+        return Ok(Outcome::Success);
+    }
+    let single_file = args
+        .output
+        .as_ref()
+        .filter(|o| o.extension().is_some_and(|e| e == "pdf"));
+    if single_file.is_some() && chosen.len() != 1 {
+        bail!(
+            "-o FILE.pdf names one PDF; give a directory for {} certificates",
+            chosen.len()
+        );
+    }
+    let dir = args
+        .output
+        .clone()
+        .filter(|_| single_file.is_none())
+        .unwrap_or_else(|| PathBuf::from("."));
+    if single_file.is_none() {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("while creating {}", cli::shown(&dir)))?;
+    }
+    let jobs: Vec<(PathBuf, UrkundeData, scs_cert::time::Instant)> = chosen
+        .iter()
+        .map(|h| {
+            let out = single_file
+                .cloned()
+                .unwrap_or_else(|| dir.join(format!("{}.pdf", h.record.id)));
+            Ok((out, data(&state.forum, h, lang)?, h.record.issued_at()))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    for (out, _, _) in &jobs {
+        if out.exists() && !args.force {
+            bail!(
+                "{} already exists (use --force to replace it)",
+                cli::shown(&out)
+            );
+        }
+    }
+    let done = AtomicUsize::new(0);
+    let progress = ctx.printer_shows_progress() && jobs.len() > 1;
+    let results = scs_cert::parallel::map(
+        &jobs,
+        scs_cert::parallel::workers(),
+        |(out, d, creation)| {
+            let pdf = typst.render(&template, d, *creation)?;
+            cli::write_new_file(out, &pdf, args.force)?;
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if progress {
+                let mut err = std::io::stderr().lock();
+                let _ = write!(err, "\rrendered {n}/{}", jobs.len());
+                let _ = err.flush();
+            }
+            anyhow::Ok(())
+        },
+    );
+    if progress {
+        cli::to_stderr("");
+    }
+    let mut outcome = Outcome::Success;
+    for ((out, d, _), r) in jobs.iter().zip(results) {
+        match r {
+            Ok(()) => ctx
+                .printer
+                .result(&format!("{}  {}", d.certificate_id, cli::shown(&out)))?,
+            Err(e) => {
+                ctx.printer.warn(&format!("{}: {e:#}", d.certificate_id));
+                outcome = Outcome::Error;
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// What the Urkunde shows for a certificate.
+fn data(forum: &ForumConfig, h: &Held, lang: Lang) -> anyhow::Result<UrkundeData> {
+    let r = &h.record;
+    let kind = match r.kind {
+        scs_cert::cert::Kind::Iaas => UKind::ScopeIaas,
+        scs_cert::cert::Kind::Kaas => UKind::ScopeKaas,
+        scs_cert::cert::Kind::IntegratorIaas => UKind::Integrator {
+            layer: Layer::Iaas,
+            tier: Tier::Silver,
+        },
+        scs_cert::cert::Kind::IntegratorKaas => UKind::Integrator {
+            layer: Layer::Kaas,
+            tier: Tier::Silver,
+        },
+    };
+    // The last day on which the certificate is valid: `valid_until` is exclusive.
+    let last = r.valid_until_at() - chrono::Duration::seconds(1);
+    // `sha256sum certificates/<ID>.yaml` shows the same digest.
+    let fingerprint = format!("sha256:{}", scs_registry::ledger::sha256_hex(&h.bytes));
+    let data = UrkundeData {
+        lang,
+        kind,
+        issuer_name: forum.forum.name.clone(),
+        issuer_legal_name: forum.forum.legal_name.clone(),
+        holder: r.holder.clone(),
+        environment: r.subject_name.clone(),
+        scope_name: r.scope.name.clone(),
+        scope_version: Some(r.version.clone()),
+        issued_on: r.issued_at().date_naive(),
+        valid_until: last.date_naive(),
+        place: forum.forum.city.clone(),
+        signer_name: r.decision.decided_by.name.clone(),
+        signer_role: r.decision.decided_by.role.clone(),
+        certificate_id: r.id.to_string(),
+        record_fingerprint: fingerprint,
+        status_url: r.status_url.clone(),
+    };
+    data.validate()?;
+    Ok(data)
+}

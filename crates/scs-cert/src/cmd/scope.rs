@@ -1,0 +1,40 @@
+//! `scs-cert scope add|list`
+
+use anyhow::Context as _;
+use scs_cert::spec::MAX_SPEC_BYTES;
+use scs_cli::{self as cli, Outcome};
+use scs_registry::admin;
+
+use crate::cli::ScopeCommand;
+use crate::cmd::Ctx;
+
+pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    match command {
+        ScopeCommand::Add(args) => {
+            let bytes = cli::read_input(&args.file, MAX_SPEC_BYTES)?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8 text", cli::shown(&args.file)))?;
+            let key = ctx.signing_key(&registry)?;
+            let origin = cli::shown(&args.file).to_string();
+            let (slug, commit) = admin::add_scope(
+                &registry,
+                &state,
+                &text,
+                &origin,
+                args.replace,
+                &key,
+                ctx.now(),
+            )?;
+            ctx.printer
+                .info(&format!("adopted scopes/{slug}.yaml (commit {commit})"));
+        }
+        ScopeCommand::List => {
+            for s in state.scopes.values() {
+                ctx.printer
+                    .result(&format!("{}  {}  {}", s.spec.uuid(), s.slug, s.spec.name()))?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,219 @@
+//! `scs-cert subject …`
+
+use anyhow::Context as _;
+use scs_cert::subject::Subject;
+use scs_cert::subject::record::{self as subjects, BoundKey, SubjectRecord};
+use scs_cert::time::format_instant;
+use scs_cert::trust::Bootstrap;
+use scs_cli::{self as cli, Outcome};
+use scs_registry::admin;
+
+use crate::cli::{KeyCommand, SubjectCommand};
+use crate::cmd::Ctx;
+
+/// Largest bootstrap file read.
+const MAX_BOOTSTRAP_BYTES: usize = 16 * 1024 * 1024;
+
+pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    let now = ctx.now();
+    match command {
+        SubjectCommand::Add(a) => {
+            let subject: Subject = a.subject.parse()?;
+            if state.subjects.contains_key(&subject) {
+                return Err(admin::AdminError::SubjectExists { subject }.into());
+            }
+            let at = a.at.map_or(now, |t| t.instant());
+            let mut record = SubjectRecord::new(subject.clone());
+            record.name = a.name;
+            record.operator = a.operator;
+            record.description = a.description;
+            record.group = a.group;
+            record.health_monitor = a.health_monitor;
+            record.delegates = a
+                .delegates
+                .iter()
+                .map(|d| d.parse())
+                .collect::<Result<_, _>>()?;
+            record.keys = a
+                .keys
+                .iter()
+                .map(|k| BoundKey {
+                    key: k.trim().to_owned(),
+                    name: None,
+                    added: format_instant(at),
+                    retired: None,
+                })
+                .collect();
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("add subject {subject}"),
+                &key,
+                now,
+            )?;
+            ctx.printer
+                .info(&format!("added subject {subject} (commit {commit})"));
+        }
+        SubjectCommand::Show(a) => {
+            let subject: Subject = a.subject.parse()?;
+            let record =
+                state
+                    .subjects
+                    .get(&subject)
+                    .ok_or_else(|| admin::AdminError::UnknownSubject {
+                        subject: a.subject.clone(),
+                    })?;
+            ctx.printer.result(record.to_yaml()?.trim_end())?;
+        }
+        SubjectCommand::List => {
+            for r in state.subjects.values() {
+                let active = r.keys.iter().filter(|k| k.retired.is_none()).count();
+                ctx.printer.result(&format!(
+                    "{}  {}  keys: {active}  delegates: {}",
+                    r.subject,
+                    r.name.as_deref().unwrap_or("-"),
+                    if r.delegates.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        r.delegates
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+                ))?;
+            }
+        }
+        SubjectCommand::Import(a) => {
+            let bytes = cli::read_input(&a.file, MAX_BOOTSTRAP_BYTES)?;
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8 text", cli::shown(&a.file)))?;
+            let bootstrap = Bootstrap::parse(&text, &cli::shown(&a.file).to_string())?;
+            let key = ctx.signing_key(&registry)?;
+            let at = a.keys_valid_from.map_or(now, |t| t.instant());
+            let (created, updated, commit) =
+                admin::import_bootstrap(&registry, &state, &bootstrap, &key, at, now)?;
+            ctx.printer.info(&format!(
+                "imported {}: {created} new, {updated} updated subject(s) (commit {commit})",
+                cli::shown(&a.file)
+            ));
+        }
+        SubjectCommand::Key(KeyCommand::Add(a)) => {
+            let subject: Subject = a.subject.parse()?;
+            let line = if std::path::Path::new(&a.public_key).is_file() {
+                std::fs::read_to_string(&a.public_key)
+                    .with_context(|| format!("while reading {}", a.public_key))?
+            } else {
+                a.public_key.clone()
+            };
+            let at = a.at.map_or(now, |t| t.instant());
+            let record = admin::bind_key(&state, &subject, &line, a.name.as_deref(), at)?;
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("bind a key to {subject}"),
+                &key,
+                now,
+            )?;
+            ctx.printer.info(&format!(
+                "bound the key to {subject} from {} (commit {commit})",
+                format_instant(at)
+            ));
+        }
+        SubjectCommand::Key(KeyCommand::Retire(a)) => {
+            let subject: Subject = a.subject.parse()?;
+            let at = a.at.map_or(now, |t| t.instant());
+            let record = admin::retire_key(&state, &subject, &a.fingerprint, at)?;
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("retire key {} of {subject}", a.fingerprint),
+                &key,
+                now,
+            )?;
+            ctx.printer.info(&format!(
+                "retired the key from {} (commit {commit})",
+                format_instant(at)
+            ));
+        }
+        SubjectCommand::Sigstore(a) => {
+            let subject: Subject = a.subject.parse()?;
+            let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
+                admin::AdminError::UnknownSubject {
+                    subject: a.subject.clone(),
+                }
+            })?;
+            let public_key = a
+                .public_key
+                .as_deref()
+                .map(|p| {
+                    String::from_utf8(cli::read_input(p, 64 * 1024)?)
+                        .with_context(|| format!("{} is not UTF-8 text", cli::shown(&p)))
+                })
+                .transpose()?;
+            if let Some(pem) = &public_key
+                && !pem.contains("-----BEGIN PUBLIC KEY-----")
+            {
+                anyhow::bail!(
+                    "{} is not a PEM public key",
+                    cli::shown(&a.public_key.unwrap_or_default())
+                );
+            }
+            let at = a.at.map_or(now, |t| t.instant());
+            record.sigstore.push(subjects::SigstoreBinding {
+                issuer: a.issuer,
+                identity: a.identity,
+                public_key,
+                added: format_instant(at),
+                retired: None,
+            });
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("bind a Sigstore signer to {subject}"),
+                &key,
+                now,
+            )?;
+            ctx.printer.info(&format!(
+                "bound the Sigstore signer to {subject} (commit {commit})"
+            ));
+        }
+        SubjectCommand::AllowedSigners => {
+            let text = subjects::allowed_signers(&state.subject_records())?;
+            ctx.printer.result(text.trim_end())?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `scs-cert trusted-root FILE`: the registry's Sigstore trusted root.
+pub(crate) fn trusted_root(
+    ctx: &Ctx,
+    args: crate::cli::TrustedRootArgs,
+) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    let bytes = cli::read_input(&args.file, 4 * 1024 * 1024)?;
+    #[cfg(feature = "sigstore")]
+    scs_cert::sigstore::TrustedRoot::from_json(&bytes)
+        .with_context(|| format!("{} is not a Sigstore trusted root", cli::shown(&args.file)))?;
+    let key = ctx.signing_key(&registry)?;
+    let now = ctx.now();
+    let identity = admin::identity(&state.forum, &key, now)?;
+    let mut change = registry.begin()?;
+    change.write(scs_registry::state::SIGSTORE_TRUSTED_ROOT, &bytes)?;
+    let commit = change.commit("set the Sigstore trusted root", &key, &identity)?;
+    ctx.printer.info(&format!(
+        "{} is the registry's Sigstore trusted root (commit {commit})",
+        scs_registry::state::SIGSTORE_TRUSTED_ROOT
+    ));
+    Ok(Outcome::Success)
+}

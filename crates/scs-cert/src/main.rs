@@ -1,0 +1,39 @@
+//! `scs-cert`: the forum's certificate registry. A thin layer over the `scs_cert` library.
+
+mod cli;
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory as _, Parser as _};
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    let printer = args.global.output.printer();
+    let ctx = cmd::Ctx::new(printer, args.global);
+    let result = match args.command {
+        cli::Command::Init(a) => cmd::init::run(&ctx, a),
+        cli::Command::Scope(c) => cmd::scope::run(&ctx, c),
+        cli::Command::Subject(c) => cmd::subject::run(&ctx, c),
+        cli::Command::Ingest(a) => cmd::ingest::run(&ctx, a),
+        cli::Command::Status(a) => cmd::status::run(&ctx, a),
+        cli::Command::Eligible(a) => cmd::eligible::run(&ctx, a),
+        cli::Command::Issue(a) => cmd::certs::issue(&ctx, a),
+        cli::Command::Renew(a) => cmd::certs::renew(&ctx, a),
+        cli::Command::Suspend(a) => cmd::certs::suspend(&ctx, a),
+        cli::Command::Reinstate(a) => cmd::certs::reinstate(&ctx, a),
+        cli::Command::Withdraw(a) => cmd::certs::withdraw(&ctx, a),
+        cli::Command::Certificates(a) => cmd::certs::list(&ctx, a),
+        cli::Command::Attention(a) => cmd::attention::run(&ctx, a),
+        cli::Command::Manual(c) => cmd::manual::run(&ctx, c),
+        cli::Command::Render(a) => cmd::render::run(&ctx, a),
+        cli::Command::Crl(a) => cmd::certs::crl(&ctx, a),
+        cli::Command::TrustedRoot(a) => cmd::subject::trusted_root(&ctx, a),
+        cli::Command::Verify(a) => cmd::verify::run(&ctx, a),
+        cli::Command::Registry(c) => cmd::registry::run(&ctx, c),
+        cli::Command::Demo(a) => cmd::demo::run(&ctx, a),
+        cli::Command::Completions(a) => scs_cli::completions(cli::Args::command(), &a),
+        cli::Command::Man(a) => scs_cli::man_pages(cli::Args::command(), &a, &ctx.printer),
+    };
+    scs_cli::finish("scs-cert", result)
+}

@@ -1,0 +1,221 @@
+//! `scs-report show`
+
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use serde_json::{Value, json};
+
+use scs_cert::eval::{self, Evidence, VersionStatus};
+use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
+use scs_cert::sig;
+use scs_cert::spec::{self, Spec, Version};
+use scs_cert::time::format_instant;
+use scs_cert::verdict::{TargetOutcome, TargetVerdict};
+use scs_cli::{self as cli, Outcome, Printer, Tone};
+
+use crate::cli::ShowArgs;
+
+/// Largest scope spec read.
+const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
+
+pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> {
+    let spec = load_spec(&args.spec)?;
+    let bytes = cli::read_input(&args.file, MAX_REPORT_BYTES)?;
+    let report_bytes = if args.body {
+        sig::split_upload_body(&bytes)
+            .with_context(|| format!("{} is not an upload body", cli::shown(&args.file)))?
+            .1
+    } else {
+        &bytes[..]
+    };
+    let reports = report::parse(report_bytes)
+        .with_context(|| format!("while reading the report {}", cli::shown(&args.file)))?;
+    printer.info(
+        "note: show reads the report; it does not check its signature (use `scs-report verify`)",
+    );
+    for (index, doc) in reports.iter().enumerate() {
+        if doc.scope_uuid() != spec.uuid() {
+            bail!(
+                "document {} of {} is for scope {}, but {} is scope {} ({})",
+                index + 1,
+                cli::shown(&args.file),
+                doc.scope_uuid(),
+                cli::shown(&args.spec),
+                spec.uuid(),
+                spec.name()
+            );
+        }
+        let at = args
+            .at
+            .map_or_else(|| doc.checked_at(), |a| a.instant().naive_utc());
+        // One report is its own evidence, known from when it ran: the engine judges it as it
+        // judges a registry's ledger (results count from checked_at until their expiry).
+        let evidence = [Evidence {
+            run: doc.run_uuid().to_string(),
+            digest: String::new(),
+            checked_at: doc.checked_at(),
+            received_at: doc.checked_at().and_utc(),
+            ingest_seq: 0,
+            results: doc.results().clone(),
+        }];
+        let versions = eval::status_at(&spec, &evidence, at.and_utc()).versions;
+        if args.json {
+            printer.json(&document_json(&args.file, index, doc, at, &versions))?;
+        } else {
+            print_document(printer, &args.file, index, doc, &spec, at, &versions)?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// Reads and validates a scope spec file.
+pub(crate) fn load_spec(path: &Path) -> anyhow::Result<Spec> {
+    let bytes = cli::read_input(path, MAX_SPEC_BYTES)?;
+    let text = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not UTF-8 text", cli::shown(&path)))?;
+    match Spec::load(&text, &cli::shown(&path).to_string()) {
+        Ok(spec) => Ok(spec),
+        // Every diagnostic on its own line, `file:line:column: message [code]`.
+        Err(spec::Error::Invalid { diagnostics, .. }) => {
+            let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+            bail!(
+                "invalid scope spec {} ({} problem(s)):\n  {}",
+                cli::shown(&path),
+                lines.len(),
+                lines.join("\n  ")
+            )
+        }
+        Err(e) => {
+            Err(e).with_context(|| format!("while loading the scope spec {}", cli::shown(&path)))
+        }
+    }
+}
+
+fn tone(v: TargetVerdict) -> Tone {
+    match v {
+        TargetVerdict::Pass => Tone::Good,
+        TargetVerdict::Fail => Tone::Bad,
+        TargetVerdict::Abort | TargetVerdict::Missing => Tone::Doubt,
+    }
+}
+
+fn print_document(
+    printer: &Printer,
+    file: &Path,
+    index: usize,
+    doc: &Report,
+    spec: &Spec,
+    at: chrono::NaiveDateTime,
+    versions: &[VersionStatus<'_>],
+) -> std::io::Result<()> {
+    printer.result(&format!(
+        "{} document {}: subject {}, {} ({}), run {}, checked at {}, judged at {}",
+        cli::shown(&file),
+        index + 1,
+        doc.subject(),
+        spec.name(),
+        spec.uuid(),
+        doc.run_uuid(),
+        format_instant(doc.checked_at().and_utc()),
+        format_instant(at.and_utc()),
+    ))?;
+    if versions.is_empty() {
+        printer.result("  no version is listed in the timeline entry in force at that instant")?;
+    }
+    for v in versions {
+        for (target, outcome) in &v.targets {
+            let verdict = printer.paint(&outcome.verdict.to_string(), tone(outcome.verdict));
+            let empty = if outcome.empty {
+                " (empty target: nothing can pass)"
+            } else {
+                ""
+            };
+            printer.result(&format!(
+                "  {} ({}) {target}: {verdict}{empty}",
+                v.version.name(),
+                v.validity
+            ))?;
+            for (label, ids) in [
+                ("FAIL", &outcome.failed),
+                ("ABORT", &outcome.aborted),
+                ("MISSING", &outcome.missing),
+            ] {
+                for id in ids {
+                    printer.result(&format!("      {label:<7} {}", describe(v.version, id)))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe(version: &Version, id: &str) -> String {
+    let Some(tc) = version.testcase(id) else {
+        return id.to_owned();
+    };
+    let mut s = id.to_owned();
+    if let Some(d) = tc.description() {
+        s.push_str(&format!(": {}", d.trim()));
+    }
+    if let Some(u) = tc.url() {
+        s.push_str(&format!(" <{u}>"));
+    }
+    s
+}
+
+fn testcases_json(version: &Version, ids: &[String]) -> Value {
+    Value::Array(
+        ids.iter()
+            .map(|id| {
+                let tc = version.testcase(id);
+                json!({
+                    "id": id,
+                    "description": tc.and_then(|t| t.description()),
+                    "url": tc.and_then(|t| t.url()),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn target_json(version: &Version, t: &TargetOutcome) -> Value {
+    json!({
+        "verdict": t.verdict,
+        "empty": t.empty,
+        "failed": testcases_json(version, &t.failed),
+        "aborted": testcases_json(version, &t.aborted),
+        "missing": testcases_json(version, &t.missing),
+    })
+}
+
+fn document_json(
+    file: &Path,
+    index: usize,
+    doc: &Report,
+    at: chrono::NaiveDateTime,
+    versions: &[VersionStatus<'_>],
+) -> Value {
+    let versions: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            let targets: serde_json::Map<String, Value> = v
+                .targets
+                .iter()
+                .map(|(name, t)| (name.clone(), target_json(v.version, t)))
+                .collect();
+            json!({"version": v.version.name(), "validity": v.validity.to_string(), "targets": targets})
+        })
+        .collect();
+    json!({
+        "type": "document",
+        "schema_version": 1,
+        "file": file.display().to_string(),
+        "index": index,
+        "subject": doc.subject().to_string(),
+        "scope": doc.scope_uuid(),
+        "run": doc.run_uuid().to_string(),
+        "checked_at": format_instant(doc.checked_at().and_utc()),
+        "at": format_instant(at.and_utc()),
+        "versions": versions,
+    })
+}

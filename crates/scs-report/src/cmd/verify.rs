@@ -1,0 +1,339 @@
+//! `scs-report verify`
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use serde_json::{Value, json};
+
+use scs_cert::layout;
+use scs_cert::report::MAX_REPORT_BYTES;
+use scs_cert::sig;
+use scs_cert::subject::record::{self as subjects, SubjectRecord};
+use scs_cert::time::format_instant;
+use scs_cert::trust::{AllowedSigners, Bootstrap, Trust};
+use scs_cert::verify::{self, FileCheck};
+use scs_cli::{self as cli, Outcome, Printer, Tone};
+
+use crate::cli::VerifyArgs;
+
+/// Largest trust file read.
+const MAX_TRUST_BYTES: usize = 16 * 1024 * 1024;
+/// Files checked between two rounds of output.
+const BATCH_FILES: usize = 256;
+/// Version of the JSON records this command prints.
+const SCHEMA_VERSION: u32 = 1;
+
+pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome> {
+    if args.bundle.is_some() && args.files.len() != 1 {
+        bail!("--bundle names the bundle of one report; give exactly one FILE");
+    }
+    let trust = load_trusts(&args)?;
+    if let Trust::AllowedSigners(allowed) = &trust.ssh {
+        for (line, key_type) in allowed.unsupported() {
+            printer.warn(&format!(
+                "{}:{line}: key type {key_type} is not supported; that line is ignored",
+                allowed.origin()
+            ));
+        }
+    }
+    let at = args.at.map_or_else(cli::now, |a| a.instant());
+    let mut outcome = Outcome::Success;
+    // Files are checked in parallel (one worker per core), in batches so output still streams;
+    // results are printed in the order the files were given.
+    let workers = scs_cert::parallel::workers();
+    for batch in args.files.chunks(BATCH_FILES) {
+        let checked = check_batch(batch, &args, &trust, at, workers);
+        for (file, item) in batch.iter().zip(checked) {
+            let item = match item {
+                Ok(check) => {
+                    print_check(printer, file, &check, args.json)?;
+                    if check.is_valid() {
+                        Outcome::Success
+                    } else {
+                        Outcome::Negative
+                    }
+                }
+                Err(err) => {
+                    if args.json {
+                        printer.json(&json!({
+                            "type": "file", "schema_version": SCHEMA_VERSION,
+                            "file": file.display().to_string(), "valid": Value::Null,
+                            "problem": {"code": "could-not-check", "message": format!("{err:#}")},
+                        }))?;
+                    } else {
+                        printer.result(&format!(
+                            "{}  {}: could not check: {err:#}",
+                            printer.paint("error  ", Tone::Doubt),
+                            cli::shown(&file)
+                        ))?;
+                    }
+                    Outcome::Error
+                }
+            };
+            outcome = outcome.worst(item);
+        }
+    }
+    Ok(outcome)
+}
+
+/// What files are checked against: SSH trust, and Sigstore trust when a root and subject
+/// records are at hand.
+pub(crate) struct Trusts {
+    ssh: Trust,
+    #[cfg(feature = "sigstore")]
+    sigstore: Option<verify::sigstore::SigstoreTrust>,
+}
+
+/// How one file is signed.
+enum Seal {
+    /// An SSH signature (`None`: there is none).
+    Ssh(Option<Vec<u8>>),
+    /// A Sigstore bundle.
+    #[cfg_attr(
+        not(feature = "sigstore"),
+        allow(dead_code, reason = "read only with Sigstore support")
+    )]
+    Sigstore(Vec<u8>),
+}
+
+/// Checks a batch of files on up to `workers` threads; results in the order of `files`.
+fn check_batch(
+    files: &[PathBuf],
+    args: &VerifyArgs,
+    trust: &Trusts,
+    at: scs_cert::time::Instant,
+    workers: usize,
+) -> Vec<anyhow::Result<FileCheck>> {
+    scs_cert::parallel::map(files, workers, |file| {
+        let (report, seal) = read_evidence(file, args.body, args.bundle.as_deref())?;
+        match seal {
+            Seal::Ssh(signature) => Ok(verify::check_file(
+                &report,
+                signature.as_deref(),
+                &trust.ssh,
+                at,
+            )),
+            #[cfg(feature = "sigstore")]
+            Seal::Sigstore(bundle) => match &trust.sigstore {
+                Some(t) => Ok(verify::sigstore::check_file(&report, &bundle, t, at)),
+                None => bail!(
+                    "signed with a Sigstore bundle, but no Sigstore trust was given (--subject-record FILE… with --trusted-root FILE, or --registry DIR)"
+                ),
+            },
+            #[cfg(not(feature = "sigstore"))]
+            Seal::Sigstore(_) => {
+                bail!("signed with a Sigstore bundle; this build has no Sigstore support")
+            }
+        }
+    })
+}
+
+/// The subject records and Sigstore trusted root of a registry checkout, read from its files
+/// (a clone or the published directory). Without git: the operators' tool builds no libgit2;
+/// `scs-cert verify` reads what is committed.
+fn checkout_trust(
+    dir: &Path,
+    read: &dyn Fn(&Path) -> anyhow::Result<String>,
+) -> anyhow::Result<(Vec<SubjectRecord>, Option<Vec<u8>>)> {
+    if !dir.join(layout::FORUM_TOML).is_file() {
+        bail!(
+            "{} is not a registry checkout: it has no {}",
+            cli::shown(&dir),
+            layout::FORUM_TOML
+        );
+    }
+    let subjects = dir.join(layout::SUBJECTS_DIR);
+    let mut paths = Vec::new();
+    match std::fs::read_dir(&subjects) {
+        Ok(entries) => {
+            for entry in entries {
+                let path = entry
+                    .with_context(|| format!("while listing {}", cli::shown(&subjects)))?
+                    .path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    paths.push(path);
+                }
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(e).with_context(|| format!("while listing {}", cli::shown(&subjects)));
+        }
+    }
+    paths.sort();
+    let mut records = Vec::new();
+    for path in paths {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        records.push(SubjectRecord::parse(&read(&path)?, &stem)?);
+    }
+    let root = cli::read_if_present(&dir.join(layout::SIGSTORE_TRUSTED_ROOT), MAX_TRUST_BYTES)?;
+    Ok((records, root))
+}
+
+/// The trust every file is checked against, from exactly one source.
+pub(crate) fn load_trusts(args: &VerifyArgs) -> anyhow::Result<Trusts> {
+    let read = |path: &Path| -> anyhow::Result<String> {
+        let bytes = cli::read_input(path, MAX_TRUST_BYTES)?;
+        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", cli::shown(&path)))
+    };
+    let records: Option<(Vec<SubjectRecord>, Option<Vec<u8>>)> = if let Some(dir) = &args.registry {
+        Some(checkout_trust(dir, &read)?)
+    } else if !args.subjects.is_empty() {
+        let mut records = Vec::new();
+        for path in &args.subjects {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            records.push(SubjectRecord::parse(&read(path)?, &stem)?);
+        }
+        Some((records, None))
+    } else {
+        None
+    };
+    let ssh = match (&args.allowed_signers, &args.bootstrap, &records) {
+        (Some(path), _, _) => Trust::AllowedSigners(AllowedSigners::parse(
+            &read(path)?,
+            &cli::shown(&path).to_string(),
+        )?),
+        (None, Some(path), _) => Trust::Bootstrap(Bootstrap::parse(
+            &read(path)?,
+            &cli::shown(&path).to_string(),
+        )?),
+        (None, None, Some((records, _))) => Trust::AllowedSigners(subjects::trust(records)?),
+        (None, None, None) => bail!(
+            "no trust given: pass --allowed-signers FILE (principal = subject), --bootstrap FILE, --subject-record FILE…, or --registry DIR"
+        ),
+    };
+    #[cfg(feature = "sigstore")]
+    let sigstore = {
+        let root = match (&args.trusted_root, &records) {
+            (Some(path), _) => Some(cli::read_input(
+                path,
+                scs_cert::sigstore::MAX_TRUSTED_ROOT_BYTES,
+            )?),
+            (None, Some((_, root))) => root.clone(),
+            _ => None,
+        };
+        match (root, records) {
+            (Some(root), Some((records, _))) => {
+                let root = scs_cert::sigstore::TrustedRoot::from_json(&root)
+                    .context("while reading the Sigstore trusted root")?;
+                Some(verify::sigstore::SigstoreTrust::from_records(
+                    root, &records,
+                )?)
+            }
+            _ => None,
+        }
+    };
+    Ok(Trusts {
+        ssh,
+        #[cfg(feature = "sigstore")]
+        sigstore,
+    })
+}
+
+/// The report bytes and how they are signed: an upload body's signature, `--bundle`,
+/// FILE.sig, or FILE.sigstore.json beside the report.
+fn read_evidence(
+    file: &Path,
+    body: bool,
+    bundle: Option<&Path>,
+) -> anyhow::Result<(Vec<u8>, Seal)> {
+    let bytes = cli::read_input(file, MAX_REPORT_BYTES + cli::MAX_SIGNATURE_BYTES)?;
+    if body {
+        return Ok(match sig::split_upload_body(&bytes) {
+            Ok((signature, report)) => (report.to_vec(), Seal::Ssh(Some(signature.to_vec()))),
+            Err(_) => (bytes, Seal::Ssh(None)),
+        });
+    }
+    if let Some(b) = bundle {
+        return Ok((
+            bytes,
+            Seal::Sigstore(cli::read_input(b, cli::MAX_BUNDLE_BYTES)?),
+        ));
+    }
+    Ok(match cli::read_seal(file)? {
+        cli::SealFile::Ssh(signature) => (bytes, Seal::Ssh(Some(signature))),
+        cli::SealFile::Sigstore(bundle) => (bytes, Seal::Sigstore(bundle)),
+        cli::SealFile::None => (bytes, Seal::Ssh(None)),
+    })
+}
+
+fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) -> io::Result<()> {
+    if json {
+        return printer.json(&check_json(file, check));
+    }
+    let name = cli::shown(&file);
+    let signer = check
+        .fingerprint
+        .as_ref()
+        .map(|f| f.to_string())
+        .unwrap_or_default();
+    match &check.result {
+        Ok(()) => {
+            let subjects: Vec<String> = verify::subjects(check)
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            printer.result(&format!(
+                "{}  {name}: {} document(s) for {} signed by {signer}",
+                printer.paint("valid  ", Tone::Good),
+                check.documents.len(),
+                subjects.join(", "),
+            ))
+        }
+        Err(problem) => {
+            let mut line = format!("{}  {name}: {problem}", printer.paint("invalid", Tone::Bad));
+            for (i, doc) in check.documents.iter().enumerate() {
+                if let Err(refusal) = &doc.decision {
+                    line.push_str(&format!(
+                        "; document {} (subject {}): {refusal}",
+                        i + 1,
+                        doc.report.subject()
+                    ));
+                }
+            }
+            printer.result(&line)
+        }
+    }
+}
+
+fn check_json(file: &Path, check: &FileCheck) -> Value {
+    let documents: Vec<Value> = check
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let r = &d.report;
+            json!({
+                "index": i,
+                "subject": r.subject().to_string(),
+                "scope": r.scope_uuid(),
+                "run": r.run_uuid().to_string(),
+                "checked_at": format_instant(r.checked_at().and_utc()),
+                "valid": d.decision.is_ok(),
+                "signer": d.decision.as_ref().ok().map(|s| s.to_string()),
+                "problem": d.decision.as_ref().err().map(|e| json!({
+                    "code": e.code(), "message": e.to_string(),
+                })),
+            })
+        })
+        .collect();
+    json!({
+        "type": "file",
+        "schema_version": SCHEMA_VERSION,
+        "file": file.display().to_string(),
+        "valid": check.is_valid(),
+        "fingerprint": check.fingerprint.as_ref().map(|f| f.to_string()),
+        "sigstore_signer": check.signer,
+        "problem": check.result.as_ref().err().map(|p| json!({
+            "code": p.code(), "message": p.to_string(),
+        })),
+        "documents": documents,
+    })
+}

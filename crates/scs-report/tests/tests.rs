@@ -1,0 +1,19 @@
+//! The `scs-report` binary's own suite: its completion scripts and man pages (the end-to-end
+//! suite is the workspace's `tests/`). Having a test here also makes `cargo test --workspace`
+//! build the binary that suite runs.
+
+const EXE: &str = env!("CARGO_BIN_EXE_scs-report");
+
+#[test]
+fn completions_parse_in_the_shells() {
+    scs_testkit::manpages::check_completions(EXE, "scs-report");
+}
+
+#[test]
+fn man_pages_for_the_tool_and_every_command() {
+    scs_testkit::manpages::check_man_pages(
+        EXE,
+        "scs-report",
+        &["keygen", "sign", "verify", "show", "demo"],
+    );
+}

@@ -1,0 +1,47 @@
+//! Finding external tools for interop tests: a missing tool fails the test when `CI` is set,
+//! and gives a visible skip note otherwise (never a silent pass).
+
+use std::path::PathBuf;
+
+/// Path of `name` on PATH, or `None` (after a skip note) when it is missing and `CI` is unset.
+///
+/// # Panics
+///
+/// When the tool is missing and `CI` is set.
+pub fn require(name: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    match found {
+        Some(path) => Some(path),
+        None if std::env::var_os("CI").is_some() => panic!("{name} not found and CI is set"),
+        None => {
+            eprintln!("SKIP: {name} not found in PATH; interop test not run");
+            None
+        }
+    }
+}
+
+/// The upstream fixtures folder (`../shared/fixtures`), or `None` (after a skip note) when it is
+/// missing and `CI` is unset.
+///
+/// # Panics
+///
+/// When the folder is missing and `CI` is set.
+#[allow(dead_code, reason = "not every test crate reads upstream fixtures")]
+pub fn shared_fixtures() -> Option<PathBuf> {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures"));
+    if dir.is_dir() {
+        Some(dir)
+    } else if std::env::var_os("CI").is_some() {
+        panic!("{} is missing and CI is set", dir.display());
+    } else {
+        eprintln!(
+            "SKIP: {} not found; upstream-data test not run",
+            dir.display()
+        );
+        None
+    }
+}

@@ -1,0 +1,26 @@
+//! The end-to-end suite, one test binary (as ripgrep's `tests/tests.rs`): a module per area.
+//! The binaries under test are found through `scs_testkit::{CERT, REPORT}`; `cargo test
+//! --workspace` builds them first.
+
+mod boundaries;
+mod cli_cert;
+mod cli_certs;
+mod cli_every_command;
+mod cli_report;
+mod cli_sigstore;
+mod crash;
+mod eval;
+mod interop_git;
+mod interop_openssl;
+mod interop_pdf;
+mod interop_ssh;
+mod property;
+mod registry_ingest;
+mod registry_recover;
+mod registry_verify;
+mod report;
+mod sig_armor;
+mod sigstore_conformance;
+mod sigstore_hostile;
+mod spec;
+mod trust;
