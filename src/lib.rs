@@ -25,6 +25,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+pub mod attention;
 pub mod cert;
 pub mod demo;
 pub mod eval;

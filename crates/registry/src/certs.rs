@@ -671,10 +671,5 @@ pub fn findings_at(
         &subject,
         &h.record.scope.uuid,
     )?);
-    let status = eval::status_at(&scope.spec, &evidence, at);
-    Ok(match status.version(&h.record.version) {
-        Some(v) if v.is_compliant() => None,
-        Some(v) => Some(v.not_passing()),
-        None => Some(Vec::new()),
-    })
+    Ok(scs_cert::attention::findings(&h.record, &scope.spec, &evidence, at).map(|f| f.testcases))
 }

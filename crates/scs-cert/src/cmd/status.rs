@@ -1,7 +1,5 @@
 //! `scs-cert status`
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 
 use scs_cert::eval::{self, Evidence};
@@ -17,8 +15,6 @@ use crate::cmd::Ctx;
 
 /// (subject, scope) pairs judged together between two rounds of output.
 const PAIRS_PER_BATCH: usize = 16;
-/// How far back the compliance history reaches (scs-0004 R4: 18 months).
-pub(crate) const HISTORY_DAYS: i64 = 549;
 
 pub(crate) fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
@@ -89,24 +85,6 @@ pub(crate) fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Compliant stretches of every listed version over the last 18 months.
-fn history(
-    scope: &AdoptedScope,
-    evidence: &[Evidence],
-    at: Instant,
-) -> BTreeMap<String, Vec<eval::Interval>> {
-    let from = scs_cert::time::sub(at, chrono::Duration::days(HISTORY_DAYS), "")
-        .unwrap_or_else(|_| scs_cert::time::earliest());
-    let mut out = BTreeMap::new();
-    for (version, _) in scope.spec.listed_versions_at(at.date_naive()) {
-        if let Ok(intervals) =
-            eval::compliance_intervals(&scope.spec, version.name(), evidence, from, at)
-        {
-            out.insert(version.name().to_owned(), intervals);
-        }
-    }
-    out
-}
-
 fn status_json(
     subject: &Subject,
     scope: &AdoptedScope,
@@ -146,7 +124,7 @@ fn status_json(
             )
         })
         .collect();
-    let compliance: serde_json::Map<String, Value> = history(scope, evidence, at)
+    let compliance: serde_json::Map<String, Value> = eval::history(&scope.spec, evidence, at)
         .into_iter()
         .map(|(v, intervals)| {
             let list: Vec<Value> = intervals
@@ -179,7 +157,7 @@ fn status_lines(
 ) -> Vec<String> {
     let mut out = Vec::new();
     let status = eval::status_at(&scope.spec, evidence, at);
-    let history = history(scope, evidence, at);
+    let history = eval::history(&scope.spec, evidence, at);
     if status.versions.is_empty() {
         out.push(format!(
             "{:<20} {:<22} (no version listed at this instant)",
