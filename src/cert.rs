@@ -5,11 +5,13 @@
 //! derived from both, never stored.
 
 pub mod check;
+mod draft;
 mod event;
 mod id;
 mod record;
 mod status;
 
+pub use draft::{Draft, DraftError};
 pub use event::*;
 pub use id::*;
 pub use record::*;

@@ -28,6 +28,7 @@
 pub mod attention;
 pub mod cert;
 pub mod demo;
+pub mod digest;
 pub mod eval;
 pub mod file;
 pub mod layout;

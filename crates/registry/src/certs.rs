@@ -9,8 +9,8 @@ use crate::ledger;
 use crate::state::{self, State};
 use crate::{CommitId, Registry};
 use scs_cert::cert::{
-    self, CERTIFICATES_DIR, CertificateId, CertificateRecord, Decider, Decision, Event,
-    EvidenceRef, Kind, ScopeRef, Status,
+    self, CERTIFICATES_DIR, CertificateId, CertificateRecord, Decider, Draft, DraftError, Event,
+    Kind, Status,
 };
 use scs_cert::eval::{self, Eligibility};
 use scs_cert::sig::{self, Namespace, SigningKey};
@@ -136,6 +136,15 @@ pub enum CertError {
     X509(#[from] scs_cert::x509::Error),
 }
 
+impl From<DraftError> for CertError {
+    fn from(e: DraftError) -> CertError {
+        match e {
+            DraftError::Text(e) => CertError::Text(e),
+            DraftError::OutOfRange(e) => CertError::OutOfRange(e),
+        }
+    }
+}
+
 /// Every certificate in the registry at its last commit, by id.
 ///
 /// # Errors
@@ -248,13 +257,9 @@ pub fn issue(
         scope.spec.uuid(),
     )?);
     let decision = eval::decide(&scope.spec, request.version, &evidence, request.at, window)?;
-    let (version, eligible, reports, findings) = match &decision {
-        Eligibility::Eligible {
-            version, evidence, ..
-        } => (version.clone(), true, evidence.clone(), Vec::new()),
-        Eligibility::NotEligible {
-            version, reasons, ..
-        } => {
+    let version = match &decision {
+        Eligibility::Eligible { version, .. } => version.clone(),
+        Eligibility::NotEligible { version, .. } => {
             if request.override_reason.is_none() {
                 return Err(CertError::NotEligible {
                     subject: request.subject.to_string(),
@@ -262,12 +267,7 @@ pub fn issue(
                     decision: Box::new(decision.clone()),
                 });
             }
-            (
-                version.clone(),
-                false,
-                Vec::new(),
-                reasons.iter().map(ToString::to_string).collect(),
-            )
+            version.clone()
         }
     };
     let held = load(registry)?;
@@ -303,70 +303,25 @@ pub fn issue(
         .find(|s| s.email == identity.email())
         .cloned()
         .ok_or(AdminError::NoSigner)?;
-    let record = CertificateRecord {
-        format: 1,
+    let record = Draft {
         id: id.clone(),
         kind,
-        holder: request
-            .holder
-            .map(str::to_owned)
-            .or_else(|| subject.operator.clone())
-            .or_else(|| subject.name.clone())
-            .unwrap_or_else(|| subject.subject.to_string()),
-        subject: subject.subject.to_string(),
-        subject_name: subject
-            .name
-            .clone()
-            .unwrap_or_else(|| subject.subject.to_string()),
-        scope: ScopeRef {
-            uuid: scope.spec.uuid().to_owned(),
-            name: scope.spec.name().to_owned(),
-        },
-        version,
-        issued: format_instant(request.at),
-        valid_until: format_instant(cert::one_year_after(request.at)?),
+        subject,
+        holder: request.holder,
+        spec: &scope.spec,
+        decision: &decision,
+        at: request.at,
+        window,
         renews: request.renews.clone(),
-        decision: Decision {
-            at: format_instant(request.at),
-            window_start: format_instant(scs_cert::time::sub(
-                request.at,
-                window,
-                "the observation window's start",
-            )?),
-            eligible,
-            evidence: reports
-                .iter()
-                .map(|r| EvidenceRef {
-                    run: r.run.clone(),
-                    sha256: r.digest.clone(),
-                })
-                .collect(),
-            decided_by: Decider {
-                name: signer.name,
-                role: signer.role,
-                key: key.fingerprint().to_string(),
-            },
-            override_reason: request.override_reason.map(str::to_owned),
-            findings,
+        decided_by: Decider {
+            name: signer.name,
+            role: signer.role,
+            key: key.fingerprint().to_string(),
         },
+        override_reason: request.override_reason,
         status_url: state.forum.status_url(id.as_str()),
-    };
-    // What the Urkunde shows, whichever record it came from.
-    text::check(
-        "the holder",
-        &record.holder,
-        Display::Urkunde(Field::Holder),
-    )?;
-    text::check(
-        "the subject's name",
-        &record.subject_name,
-        Display::Urkunde(Field::Environment),
-    )?;
-    text::check(
-        "the scope's name",
-        &record.scope.name,
-        Display::Urkunde(Field::ScopeName),
-    )?;
+    }
+    .record()?;
     let bytes = record.to_yaml()?;
     let signature = sig::sign(key, &Namespace::certificate(), bytes.as_bytes())?;
     let ca = forum_ca(registry)?;
@@ -394,7 +349,7 @@ pub fn issue(
     } else {
         "issue"
     };
-    let overridden = if eligible {
+    let overridden = if record.decision.eligible {
         String::new()
     } else {
         " (override)".to_owned()

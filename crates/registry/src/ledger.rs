@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
 use scs_cert::report::Verdict;
 use scs_cert::subject::Subject;
@@ -180,15 +179,7 @@ pub fn runs(path: &str, bytes: &[u8]) -> Result<RunIndex, LedgerError> {
     Ok(index)
 }
 
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+pub use scs_cert::digest::sha256_hex;
 
 /// Where the archive keeps the object with this digest, under the archive folder.
 pub fn archive_path(archive_dir: &Path, sha256: &str) -> PathBuf {

@@ -12,6 +12,7 @@
 //! variable and `PATH` as parameters. [`Typst`] is `Sync`; several documents may render in
 //! parallel (each render is its own typst process).
 
+mod certificate;
 mod data;
 mod glyphs;
 mod qr;
@@ -19,6 +20,7 @@ mod typst;
 
 use std::path::PathBuf;
 
+pub use certificate::Issuer;
 pub use data::{Kind, Lang, Layer, Tier, UnknownLang, UrkundeData, format_date};
 pub use glyphs::check_glyphs;
 pub use qr::qr_svg;

@@ -10,7 +10,7 @@ use scs_cert::cert::{CertificateId, Status};
 use scs_cli::{self as cli, Outcome};
 use scs_registry::certs::{self, Held};
 use scs_registry::forum::ForumConfig;
-use scs_urkunde::{self as render, Kind as UKind, Lang, Layer, Tier, Typst, UrkundeData};
+use scs_urkunde::{self as render, Issuer, Lang, Typst, UrkundeData};
 
 use crate::cli::RenderArgs;
 use crate::cmd::Ctx;
@@ -128,41 +128,12 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
 
 /// What the Urkunde shows for a certificate.
 fn data(forum: &ForumConfig, h: &Held, lang: Lang) -> anyhow::Result<UrkundeData> {
-    let r = &h.record;
-    let kind = match r.kind {
-        scs_cert::cert::Kind::Iaas => UKind::ScopeIaas,
-        scs_cert::cert::Kind::Kaas => UKind::ScopeKaas,
-        scs_cert::cert::Kind::IntegratorIaas => UKind::Integrator {
-            layer: Layer::Iaas,
-            tier: Tier::Silver,
-        },
-        scs_cert::cert::Kind::IntegratorKaas => UKind::Integrator {
-            layer: Layer::Kaas,
-            tier: Tier::Silver,
-        },
+    let issuer = Issuer {
+        name: &forum.forum.name,
+        legal_name: &forum.forum.legal_name,
+        place: &forum.forum.city,
     };
-    // The last day on which the certificate is valid: `valid_until` is exclusive.
-    let last = r.valid_until_at() - chrono::Duration::seconds(1);
-    // `sha256sum certificates/<ID>.yaml` shows the same digest.
-    let fingerprint = format!("sha256:{}", scs_registry::ledger::sha256_hex(&h.bytes));
-    let data = UrkundeData {
-        lang,
-        kind,
-        issuer_name: forum.forum.name.clone(),
-        issuer_legal_name: forum.forum.legal_name.clone(),
-        holder: r.holder.clone(),
-        environment: r.subject_name.clone(),
-        scope_name: r.scope.name.clone(),
-        scope_version: Some(r.version.clone()),
-        issued_on: r.issued_at().date_naive(),
-        valid_until: last.date_naive(),
-        place: forum.forum.city.clone(),
-        signer_name: r.decision.decided_by.name.clone(),
-        signer_role: r.decision.decided_by.role.clone(),
-        certificate_id: r.id.to_string(),
-        record_fingerprint: fingerprint,
-        status_url: r.status_url.clone(),
-    };
-    data.validate()?;
-    Ok(data)
+    Ok(UrkundeData::for_certificate(
+        &h.record, &h.bytes, &issuer, lang,
+    )?)
 }
