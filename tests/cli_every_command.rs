@@ -201,6 +201,8 @@ fn every_subcommand_has_help_and_runs_a_minimal_invocation() {
         ),
         ("registry verify", vec![]),
         ("registry recover", vec![]),
+        ("completions", vec!["bash".into()]),
+        ("man", vec!["man-cert".into()]),
     ];
     for (name, args) in table {
         let mut argv: Vec<String> = name.split(' ').map(str::to_owned).collect();
@@ -258,6 +260,8 @@ fn every_subcommand_has_help_and_runs_a_minimal_invocation() {
                 "artifact",
             ],
         ),
+        ("completions", vec!["zsh"]),
+        ("man", vec!["man-report"]),
     ];
     for (name, args) in report_table {
         let mut argv: Vec<&str> = name.split(' ').collect();

@@ -32,7 +32,11 @@ pub fn require(name: &str) -> Option<PathBuf> {
 /// When the folder is missing and `CI` is set.
 #[allow(dead_code, reason = "not every test crate reads upstream fixtures")]
 pub fn shared_fixtures() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures"));
+    // This crate is crates/testkit of the workspace, which lies beside ../shared.
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/fixtures"
+    ));
     if dir.is_dir() {
         Some(dir)
     } else if std::env::var_os("CI").is_some() {
