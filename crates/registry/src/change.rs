@@ -8,8 +8,9 @@ use git2::{IndexEntry, IndexTime, Oid};
 use super::journal::Journal;
 use super::lock::Lock;
 use super::path::RegistryPath;
+use super::recover::recover_locked;
 use super::signing::{CommitIdentity, write_signed_commit};
-use super::{CommitId, Error, Registry, recover_locked, worktree};
+use super::{CommitId, Error, Registry, worktree};
 use scs_cert::sig::SigningKey;
 
 /// git's mode for a regular, non-executable file.
