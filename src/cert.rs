@@ -32,8 +32,8 @@ mod tests {
     fn record() -> CertificateRecord {
         CertificateRecord {
             format: 1,
-            id: CertificateId::new(Kind::Iaas, 2026, 1),
-            kind: Kind::Iaas,
+            id: CertificateId::new(CertificateKind::Iaas, 2026, 1),
+            kind: CertificateKind::Iaas,
             holder: "Müller & Söhne GmbH".into(),
             subject: "cloud-a".into(),
             subject_name: "Cloud A".into(),
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn ids() {
-        let id = CertificateId::new(Kind::IntegratorKaas, 2026, 12);
+        let id = CertificateId::new(CertificateKind::IntegratorKaas, 2026, 12);
         assert_eq!(id.as_str(), "SCS-INT-KAAS-2026-0012");
         assert_eq!(id.as_str().parse::<CertificateId>().unwrap(), id);
         assert_eq!(id.series(), ("SCS-INT-KAAS-2026", 12));

@@ -37,8 +37,8 @@ pub use self::history::{HISTORY_DAYS, history};
 pub use self::sweep::{Interval, compliance_intervals};
 use crate::report::Verdict;
 use crate::spec::{Lifetime, Spec, Validity, Version};
+use crate::target::{TargetOutcome, TargetVerdict, judge_target};
 use crate::time::Instant;
-use crate::verdict::{TargetOutcome, TargetVerdict, judge_target};
 
 /// One ingested report document, as the registry ledger holds it (DESIGN §5: one ledger line).
 ///

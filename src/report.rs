@@ -30,7 +30,7 @@ use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-pub use self::error::{Error, FieldPath, Kind};
+pub use self::error::{Error, FieldPath, NodeKind};
 pub use self::verdict::Verdict;
 use crate::subject::Subject;
 use crate::yaml::{self, Position};
@@ -269,7 +269,7 @@ fn mapping<R>(document: usize, raw: raw::Shaped<R>) -> Result<R, Error> {
         raw::Shaped::Not(found) => Err(Error::NotAMapping { document, found }),
         raw::Shaped::Absent => Err(Error::NotAMapping {
             document,
-            found: Kind::Null,
+            found: NodeKind::Null,
         }),
     }
 }

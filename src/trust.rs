@@ -3,7 +3,7 @@
 //!
 //! A verified signature ([`crate::sig::Signature::verify`]) only says which key signed. The
 //! [`Trust`] in force says whether that key may sign documents about a given subject, in a
-//! given namespace, at a given instant, and names the [`Signer`] if so.
+//! given namespace, at a given instant, and names the [`AuthorizedSigner`] if so.
 //!
 //! Upstream ties a report signature to the *uploading account* (scs-upstream.md §3.2 step 4,
 //! §8 item 11). Here the binding is to the document's subject: the subject's own keys, or
@@ -44,7 +44,7 @@ impl Trust {
         subject: &Subject,
         namespace: &Namespace,
         at: Instant,
-    ) -> Result<Signer, Refusal> {
+    ) -> Result<AuthorizedSigner, Refusal> {
         match self {
             Trust::AllowedSigners(a) => a.authorize(key, subject, namespace, at),
             Trust::Bootstrap(b) => b.authorize(key, subject, namespace),
@@ -64,7 +64,7 @@ impl Trust {
 /// Who signed: the principal (allowed-signers) or account (bootstrap) the key belongs to, the
 /// key's fingerprint, and, for a delegated signature, the delegate account.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Signer {
+pub struct AuthorizedSigner {
     principal: Subject,
     fingerprint: Option<Fingerprint>,
     key_name: Option<String>,
@@ -72,7 +72,7 @@ pub struct Signer {
     sigstore: Option<String>,
 }
 
-impl Signer {
+impl AuthorizedSigner {
     /// The principal or account whose key signed. For allowed-signers files this is the
     /// subject asked about (the line's pattern list matched it); for bootstrap files the
     /// account owning the key, which is the delegate for a delegated signature.
@@ -83,8 +83,12 @@ impl Signer {
     /// A Sigstore signer bound to `principal`: `label` names the identity or managed key;
     /// `via` is the subject's delegate account when the binding is not the subject's own.
     #[cfg(feature = "sigstore")]
-    pub(crate) fn sigstore(principal: Subject, label: String, via: Option<Subject>) -> Signer {
-        Signer {
+    pub(crate) fn sigstore(
+        principal: Subject,
+        label: String,
+        via: Option<Subject>,
+    ) -> AuthorizedSigner {
+        AuthorizedSigner {
             principal,
             fingerprint: None,
             key_name: None,
@@ -115,7 +119,7 @@ impl Signer {
     }
 }
 
-impl std::fmt::Display for Signer {
+impl std::fmt::Display for AuthorizedSigner {
     /// `principal (SHA256:…)`, the way verify output names who signed.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.fingerprint, &self.sigstore) {

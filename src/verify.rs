@@ -14,7 +14,7 @@ use crate::report::{self, Report};
 use crate::sig::{self, Fingerprint, Namespace, Signature};
 use crate::subject::Subject;
 use crate::time::Instant;
-use crate::trust::{Refusal, Signer, Trust};
+use crate::trust::{AuthorizedSigner, Refusal, Trust};
 
 /// Why a report file is not valid. Each is a definite negative answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,7 +133,7 @@ pub struct DocumentCheck {
     /// The document, parsed after its signature verified.
     pub report: Report,
     /// Who may sign for its subject, or why the signer may not.
-    pub decision: Result<Signer, Refusal>,
+    pub decision: Result<AuthorizedSigner, Refusal>,
 }
 
 /// The outcome for one report file.

@@ -15,7 +15,7 @@ use std::process::Command;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use scs_urkunde::{
-    self as render, Error, Field, Kind, Lang, Layer, TEMPLATE, Tier, Typst, UrkundeData,
+    self as render, Error, Field, Lang, Layer, TEMPLATE, Tier, Typst, UrkundeData, UrkundeKind,
 };
 
 const STATUS_BASE: &str = "https://registry.scs.community/certificates/";
@@ -28,14 +28,14 @@ fn creation() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 6, 5, 10, 30, 0).unwrap()
 }
 
-fn data(lang: Lang, kind: Kind, id: &str) -> UrkundeData {
+fn data(lang: Lang, kind: UrkundeKind, id: &str) -> UrkundeData {
     let (environment, scope_name, scope_version) = match kind {
-        Kind::ScopeIaas => ("Süd-Wolke Öffentlich", "SCS-compatible IaaS", Some("v5.1")),
-        Kind::ScopeKaas => ("Kubernetes-Dienst Nord", "SCS-compatible KaaS", Some("v2")),
-        Kind::Integrator {
+        UrkundeKind::ScopeIaas => ("Süd-Wolke Öffentlich", "SCS-compatible IaaS", Some("v5.1")),
+        UrkundeKind::ScopeKaas => ("Kubernetes-Dienst Nord", "SCS-compatible KaaS", Some("v2")),
+        UrkundeKind::Integrator {
             layer: Layer::Iaas, ..
         } => ("Referenzumgebung Köln", "SCS-compatible IaaS", None),
-        Kind::Integrator { .. } => ("Prüfumgebung Jülich", "SCS-compatible KaaS", None),
+        UrkundeKind::Integrator { .. } => ("Prüfumgebung Jülich", "SCS-compatible KaaS", None),
     };
     UrkundeData {
         lang,
@@ -62,19 +62,19 @@ fn data(lang: Lang, kind: Kind, id: &str) -> UrkundeData {
 
 /// The variants of DESIGN §7 as the issue lists them.
 fn variants() -> Vec<(&'static str, UrkundeData)> {
-    let integrator = |layer, tier| Kind::Integrator { layer, tier };
+    let integrator = |layer, tier| UrkundeKind::Integrator { layer, tier };
     vec![
         (
             "iaas-de",
-            data(Lang::De, Kind::ScopeIaas, "SCS-IAAS-2025-0042"),
+            data(Lang::De, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0042"),
         ),
         (
             "kaas-de",
-            data(Lang::De, Kind::ScopeKaas, "SCS-KAAS-2025-0007"),
+            data(Lang::De, UrkundeKind::ScopeKaas, "SCS-KAAS-2025-0007"),
         ),
         (
             "iaas-en",
-            data(Lang::En, Kind::ScopeIaas, "SCS-IAAS-2025-0043"),
+            data(Lang::En, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0043"),
         ),
         (
             "integrator-silver-de",
@@ -192,8 +192,10 @@ fn every_variant_renders_as_designed() {
             wanted.push(v);
         }
         let title = match (d.kind, d.lang) {
-            (Kind::Integrator { .. }, Lang::De) => "Zertifizierter SCS-IaaS-Integrator (Silber)",
-            (Kind::Integrator { .. }, Lang::En) => "Certified SCS KaaS Integrator (Bronze)",
+            (UrkundeKind::Integrator { .. }, Lang::De) => {
+                "Zertifizierter SCS-IaaS-Integrator (Silber)"
+            }
+            (UrkundeKind::Integrator { .. }, Lang::En) => "Certified SCS KaaS Integrator (Bronze)",
             (_, Lang::De) => "Urkunde",
             (_, Lang::En) => "Certificate",
         };
@@ -221,7 +223,7 @@ fn every_variant_renders_as_designed() {
 fn markup_in_values_prints_literally() {
     let Some(t) = tools() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let mut d = data(Lang::De, Kind::ScopeIaas, "SCS-IAAS-2025-0099");
+    let mut d = data(Lang::De, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0099");
     d.holder = "Evil #strong[x] *bold* $x$ <l> // c".into();
     d.environment = "#panic(\"no\") \\ _u_ @ref `raw` = h".into();
     d.signer_role = "]) #let x = 1 /* c".into();
@@ -242,7 +244,7 @@ fn every_allowed_character_survives_in_both_fonts() {
         .collect();
     for (i, chunk) in chars.chunks(60).enumerate() {
         let s: String = chunk.iter().collect();
-        let mut d = data(Lang::De, Kind::ScopeIaas, "SCS-IAAS-2025-0001");
+        let mut d = data(Lang::De, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0001");
         d.holder = s.clone(); // Libertinus Serif
         d.certificate_id = s.clone(); // DejaVu Sans Mono
         let pdf = t.typst.render(TEMPLATE, &d, creation()).unwrap();
@@ -274,8 +276,8 @@ fn longest_values_still_fit_one_page() {
     };
     for lang in [Lang::De, Lang::En] {
         for kind in [
-            Kind::ScopeKaas,
-            Kind::Integrator {
+            UrkundeKind::ScopeKaas,
+            UrkundeKind::Integrator {
                 layer: Layer::Kaas,
                 tier: Tier::Bronze,
             },
@@ -327,7 +329,7 @@ fn longest_values_still_fit_one_page() {
 #[test]
 fn a_second_page_is_refused() {
     let Some(t) = tools() else { return };
-    let d = data(Lang::En, Kind::ScopeIaas, "SCS-IAAS-2025-0005");
+    let d = data(Lang::En, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0005");
     let template = format!("{TEMPLATE}\n#pagebreak()\nmore\n");
     assert_eq!(
         t.typst.render(&template, &d, creation()),
@@ -338,7 +340,7 @@ fn a_second_page_is_refused() {
 #[test]
 fn typst_errors_are_reported() {
     let Some(t) = tools() else { return };
-    let d = data(Lang::En, Kind::ScopeIaas, "SCS-IAAS-2025-0006");
+    let d = data(Lang::En, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0006");
     let err = t
         .typst
         .render("#let x = \n#(1 + \"a\")\n", &d, creation())
@@ -402,7 +404,7 @@ fn locate(path: &Path) -> Result<Typst, Error> {
 fn unshowable_text_is_refused_before_typst_runs() {
     let dir = tempfile::tempdir().unwrap();
     let typst = locate(&fake_typst(dir.path(), "typst 0.15.1 (fake)")).unwrap();
-    let mut d = data(Lang::De, Kind::ScopeIaas, "SCS-IAAS-2025-0007");
+    let mut d = data(Lang::De, UrkundeKind::ScopeIaas, "SCS-IAAS-2025-0007");
     d.holder = "Müller 中 GmbH".into();
     let err = typst.render(TEMPLATE, &d, creation()).unwrap_err();
     assert_eq!(

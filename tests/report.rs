@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use scs_cert::report::{
-    Error, Form, Format, Kind, MAX_REPORT_BYTES, Report, Verdict, detect_format, parse,
+    Error, Form, Format, MAX_REPORT_BYTES, NodeKind, Report, Verdict, detect_format, parse,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -184,13 +184,13 @@ fn missing_fields_are_named() {
 fn wrong_types_are_named_with_expected_and_found() {
     let e = err("results-value-string.yaml");
     assert!(
-        matches!(&e, Error::WrongType { document: 0, expected: Kind::Integer, found: Kind::String, field }
+        matches!(&e, Error::WrongType { document: 0, expected: NodeKind::Integer, found: NodeKind::String, field }
             if field == "run.invocations.inv-1.results.ex-dns-check"),
         "{e:?}"
     );
     let e = err("checked-at-list.yaml");
     assert!(
-        matches!(&e, Error::WrongType { document: 0, expected: Kind::String, found: Kind::Sequence, field }
+        matches!(&e, Error::WrongType { document: 0, expected: NodeKind::String, found: NodeKind::Sequence, field }
             if field == "checked_at"),
         "{e:?}"
     );
@@ -244,21 +244,21 @@ fn documents_that_are_not_mappings_are_named() {
         err("second-document-not-mapping.yaml"),
         Error::NotAMapping {
             document: 1,
-            found: Kind::Sequence
+            found: NodeKind::Sequence
         }
     );
     assert_eq!(
         err("empty-middle-document.yaml"),
         Error::NotAMapping {
             document: 1,
-            found: Kind::Null
+            found: NodeKind::Null
         }
     );
     assert_eq!(
         parse(b"--- 42\n").unwrap_err(),
         Error::NotAMapping {
             document: 0,
-            found: Kind::Integer
+            found: NodeKind::Integer
         }
     );
 }

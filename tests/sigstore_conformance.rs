@@ -129,7 +129,7 @@ mod own {
 
     use super::support::{self, ARTIFACT, INTEGRATED, Spec, key, pem, spki};
     use scs_cert::sigstore::{
-        self, Artifact, Bundle, Error, Policy, Signer, TlogCheck, TrustedRoot,
+        self, Artifact, Bundle, Error, Policy, SignerIdentity, TlogCheck, TrustedRoot,
     };
 
     struct Fixture {
@@ -161,7 +161,7 @@ mod own {
         };
         let v = check(&f, ARTIFACT, &policy).unwrap();
         assert!(
-            matches!(v.signer(), Signer::Key { fingerprint } if fingerprint.starts_with("SHA256:"))
+            matches!(v.signer(), SignerIdentity::Key { fingerprint } if fingerprint.starts_with("SHA256:"))
         );
         assert_eq!(
             v.signed_at().timestamp(),

@@ -3,10 +3,10 @@
 //! --workspace` builds them first.
 
 mod boundaries;
-mod cli_cert;
-mod cli_certs;
+mod cli_certificates;
 mod cli_every_command;
 mod cli_report;
+mod cli_secretary;
 mod cli_sigstore;
 mod crash;
 mod eval;

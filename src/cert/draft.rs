@@ -3,7 +3,7 @@
 use chrono::TimeDelta;
 
 use super::{
-    CertificateId, CertificateRecord, Decider, Decision, EvidenceRef, Kind, ScopeRef,
+    CertificateId, CertificateKind, CertificateRecord, Decider, Decision, EvidenceRef, ScopeRef,
     one_year_after,
 };
 use crate::eval::Eligibility;
@@ -18,7 +18,7 @@ pub struct Draft<'a> {
     /// The new certificate's id (the registry numbers them).
     pub id: CertificateId,
     /// Its kind (the id's prefix).
-    pub kind: Kind,
+    pub kind: CertificateKind,
     /// The subject certified.
     pub subject: &'a SubjectRecord,
     /// The holder, if not the subject's operator (else its name, else the subject).

@@ -10,7 +10,7 @@ use super::CERTIFICATES_DIR;
 /// What a certificate certifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Kind {
+pub enum CertificateKind {
     /// SCS-compatible IaaS.
     Iaas,
     /// SCS-compatible KaaS.
@@ -21,25 +21,25 @@ pub enum Kind {
     IntegratorKaas,
 }
 
-impl Kind {
+impl CertificateKind {
     /// The id prefix: `SCS-IAAS`, `SCS-KAAS`, `SCS-INT-IAAS`, `SCS-INT-KAAS`.
     pub fn prefix(self) -> &'static str {
         match self {
-            Kind::Iaas => "SCS-IAAS",
-            Kind::Kaas => "SCS-KAAS",
-            Kind::IntegratorIaas => "SCS-INT-IAAS",
-            Kind::IntegratorKaas => "SCS-INT-KAAS",
+            CertificateKind::Iaas => "SCS-IAAS",
+            CertificateKind::Kaas => "SCS-KAAS",
+            CertificateKind::IntegratorIaas => "SCS-INT-IAAS",
+            CertificateKind::IntegratorKaas => "SCS-INT-KAAS",
         }
     }
 
     /// The kind of a scope certificate from the scope's uuid (the two SCS scopes), else by
     /// name: a name containing "KaaS" is KaaS, anything else IaaS.
-    pub fn of_scope(uuid: &str, name: &str) -> Kind {
+    pub fn of_scope(uuid: &str, name: &str) -> CertificateKind {
         match uuid {
-            "1fffebe6-fd4b-44d3-a36c-fc58b4bb0180" => Kind::Kaas,
-            "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f" => Kind::Iaas,
-            _ if name.to_ascii_lowercase().contains("kaas") => Kind::Kaas,
-            _ => Kind::Iaas,
+            "1fffebe6-fd4b-44d3-a36c-fc58b4bb0180" => CertificateKind::Kaas,
+            "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f" => CertificateKind::Iaas,
+            _ if name.to_ascii_lowercase().contains("kaas") => CertificateKind::Kaas,
+            _ => CertificateKind::Iaas,
         }
     }
 }
@@ -58,7 +58,7 @@ pub struct IdError {
 
 impl CertificateId {
     /// The id for `kind`, `year` and sequence number `n` (1-based).
-    pub fn new(kind: Kind, year: i32, n: u32) -> CertificateId {
+    pub fn new(kind: CertificateKind, year: i32, n: u32) -> CertificateId {
         CertificateId(format!("{}-{year:04}-{n:04}", kind.prefix()))
     }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::Instant;
 
-use super::{CertificateId, Kind};
+use super::{CertificateId, CertificateKind};
 
 /// The scope a certificate is for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +69,7 @@ pub struct CertificateRecord {
     /// The id.
     pub id: CertificateId,
     /// What it certifies.
-    pub kind: Kind,
+    pub kind: CertificateKind,
     /// The organisation holding it.
     pub holder: String,
     /// The subject (cloud) it is for.

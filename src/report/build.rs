@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 
-use super::error::{FieldPath, Kind};
+use super::error::{FieldPath, NodeKind};
 use super::raw::{Entries, RawDoc, RawInvocation, RawSpec, Scalar, Shaped};
 use super::{Error, Form, Invocation, Report, RunUuid, Verdict};
 use crate::subject::Subject;
@@ -23,7 +23,7 @@ impl Doc {
         }
     }
 
-    fn wrong(&self, field: &FieldPath, expected: Kind, found: Kind) -> Error {
+    fn wrong(&self, field: &FieldPath, expected: NodeKind, found: NodeKind) -> Error {
         Error::WrongType {
             document: self.index,
             field: field.clone(),
@@ -37,7 +37,7 @@ impl Doc {
         match value {
             Scalar::Str(s) => Ok(s),
             Scalar::Absent => Err(self.missing(field)),
-            other => Err(self.wrong(&FieldPath::new(field), Kind::String, kind(&other))),
+            other => Err(self.wrong(&FieldPath::new(field), NodeKind::String, kind(&other))),
         }
     }
 
@@ -46,7 +46,7 @@ impl Doc {
         match value {
             Scalar::Str(s) => Ok(Some(s)),
             Scalar::Absent | Scalar::Null => Ok(None),
-            other => Err(self.wrong(field, Kind::String, kind(&other))),
+            other => Err(self.wrong(field, NodeKind::String, kind(&other))),
         }
     }
 
@@ -55,7 +55,7 @@ impl Doc {
         match value {
             Scalar::Int(i) => Ok(Some(i)),
             Scalar::Absent | Scalar::Null => Ok(None),
-            other => Err(self.wrong(field, Kind::Integer, kind(&other))),
+            other => Err(self.wrong(field, NodeKind::Integer, kind(&other))),
         }
     }
 
@@ -67,7 +67,7 @@ impl Doc {
                 document: self.index,
                 field: field.clone(),
             }),
-            Shaped::Not(found) => Err(self.wrong(field, Kind::Mapping, found)),
+            Shaped::Not(found) => Err(self.wrong(field, NodeKind::Mapping, found)),
         }
     }
 
@@ -103,7 +103,7 @@ impl Doc {
                 document: self.index,
                 field,
             }),
-            other => Err(self.wrong(&field, Kind::Integer, kind(&other))),
+            other => Err(self.wrong(&field, NodeKind::Integer, kind(&other))),
         }
     }
 
@@ -207,8 +207,8 @@ impl Doc {
     }
 }
 
-fn kind(value: &Scalar) -> Kind {
-    value.kind().unwrap_or(Kind::Null)
+fn kind(value: &Scalar) -> NodeKind {
+    value.kind().unwrap_or(NodeKind::Null)
 }
 
 fn truncated(text: &str) -> String {

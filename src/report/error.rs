@@ -107,7 +107,7 @@ pub enum Error {
         /// 0-based document index.
         document: usize,
         /// What the document is.
-        found: Kind,
+        found: NodeKind,
     },
     /// The file is not UTF-8.
     #[error("report file is not utf-8 (invalid byte at offset {offset})")]
@@ -154,9 +154,9 @@ pub enum Error {
         /// The field.
         field: FieldPath,
         /// What the field must be.
-        expected: Kind,
+        expected: NodeKind,
         /// What it is.
-        found: Kind,
+        found: NodeKind,
     },
     /// A YAML document could not be read (syntax, duplicate keys, alias/depth limits). The
     /// position in `source` counts lines from the start of the file.
@@ -211,7 +211,7 @@ impl PartialEq<&str> for FieldPath {
 
 /// The kind of a YAML or JSON node, as far as report checking cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
+pub enum NodeKind {
     /// `true` / `false`.
     Boolean,
     /// A floating-point number.
@@ -228,16 +228,16 @@ pub enum Kind {
     String,
 }
 
-impl fmt::Display for Kind {
+impl fmt::Display for NodeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Kind::Boolean => "a boolean",
-            Kind::Float => "a float",
-            Kind::Integer => "an integer",
-            Kind::Mapping => "a mapping",
-            Kind::Null => "null",
-            Kind::Sequence => "a sequence",
-            Kind::String => "a string",
+            NodeKind::Boolean => "a boolean",
+            NodeKind::Float => "a float",
+            NodeKind::Integer => "an integer",
+            NodeKind::Mapping => "a mapping",
+            NodeKind::Null => "null",
+            NodeKind::Sequence => "a sequence",
+            NodeKind::String => "a string",
         })
     }
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::error::Kind;
+use super::error::NodeKind;
 
 /// A node read for its value if it is a scalar, and for its kind otherwise.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32,16 +32,16 @@ pub(super) enum Scalar {
 
 impl Scalar {
     /// The kind found; `None` when absent.
-    pub(super) fn kind(&self) -> Option<Kind> {
+    pub(super) fn kind(&self) -> Option<NodeKind> {
         Some(match self {
             Scalar::Absent => return None,
-            Scalar::Null => Kind::Null,
-            Scalar::Bool => Kind::Boolean,
-            Scalar::Int(_) => Kind::Integer,
-            Scalar::Float => Kind::Float,
-            Scalar::Str(_) => Kind::String,
-            Scalar::Seq => Kind::Sequence,
-            Scalar::Map => Kind::Mapping,
+            Scalar::Null => NodeKind::Null,
+            Scalar::Bool => NodeKind::Boolean,
+            Scalar::Int(_) => NodeKind::Integer,
+            Scalar::Float => NodeKind::Float,
+            Scalar::Str(_) => NodeKind::String,
+            Scalar::Seq => NodeKind::Sequence,
+            Scalar::Map => NodeKind::Mapping,
         })
     }
 }
@@ -109,7 +109,7 @@ pub(super) enum Shaped<T> {
     /// The key was not there.
     #[default]
     Absent,
-    Not(Kind),
+    Not(NodeKind),
     Map(T),
 }
 
@@ -131,36 +131,36 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ShapedVisitor<T> {
         Ok(Shaped::Not(not_a_map(ScalarVisitor.visit_seq(seq)?)))
     }
     fn visit_bool<E>(self, _: bool) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Boolean))
+        Ok(Shaped::Not(NodeKind::Boolean))
     }
     fn visit_i64<E>(self, _: i64) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Integer))
+        Ok(Shaped::Not(NodeKind::Integer))
     }
     fn visit_i128<E>(self, _: i128) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Integer))
+        Ok(Shaped::Not(NodeKind::Integer))
     }
     fn visit_u64<E>(self, _: u64) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Integer))
+        Ok(Shaped::Not(NodeKind::Integer))
     }
     fn visit_u128<E>(self, _: u128) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Integer))
+        Ok(Shaped::Not(NodeKind::Integer))
     }
     fn visit_f64<E>(self, _: f64) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Float))
+        Ok(Shaped::Not(NodeKind::Float))
     }
     fn visit_str<E>(self, _: &str) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::String))
+        Ok(Shaped::Not(NodeKind::String))
     }
     fn visit_unit<E>(self) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Null))
+        Ok(Shaped::Not(NodeKind::Null))
     }
     fn visit_none<E>(self) -> Result<Shaped<T>, E> {
-        Ok(Shaped::Not(Kind::Null))
+        Ok(Shaped::Not(NodeKind::Null))
     }
 }
 
-fn not_a_map(s: Scalar) -> Kind {
-    s.kind().unwrap_or(Kind::Null)
+fn not_a_map(s: Scalar) -> NodeKind {
+    s.kind().unwrap_or(NodeKind::Null)
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shaped<T> {

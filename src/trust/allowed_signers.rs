@@ -23,7 +23,7 @@ use line::parse_line;
 use std::str::FromStr;
 
 use super::pattern::allows;
-use super::{Error, Refusal, Signer, same_key};
+use super::{AuthorizedSigner, Error, Refusal, same_key};
 use crate::sig::{Fingerprint, Namespace};
 use crate::subject::Subject;
 use crate::time::Instant;
@@ -244,7 +244,7 @@ impl AllowedSigners {
         subject: &Subject,
         namespace: &Namespace,
         at: Instant,
-    ) -> Result<Signer, Refusal> {
+    ) -> Result<AuthorizedSigner, Refusal> {
         let fingerprint = Fingerprint::of(key);
         let mut known = false;
         let mut refusal = None;
@@ -258,7 +258,7 @@ impl AllowedSigners {
             }
             let this = match entry.judge(namespace.as_str(), at) {
                 Ok(()) => {
-                    return Ok(Signer {
+                    return Ok(AuthorizedSigner {
                         principal: subject.clone(),
                         fingerprint: Some(fingerprint),
                         key_name: None,

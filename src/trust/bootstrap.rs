@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use super::{Error, Refusal, Signer, same_key};
+use super::{AuthorizedSigner, Error, Refusal, same_key};
 use crate::sig::{Fingerprint, Namespace};
 use crate::subject::Subject;
 use crate::yaml::{Position, Spanned};
@@ -316,7 +316,7 @@ impl Bootstrap {
         key: &ssh_key::PublicKey,
         subject: &Subject,
         namespace: &Namespace,
-    ) -> Result<Signer, Refusal> {
+    ) -> Result<AuthorizedSigner, Refusal> {
         let fingerprint = Fingerprint::of(key);
         if !self.knows_key(key) {
             return Err(Refusal::KeyUnknown { fingerprint });
@@ -333,7 +333,7 @@ impl Bootstrap {
         };
         let account = self.account(subject).ok_or_else(refused)?;
         if let Some(own) = account.key_matching(key) {
-            return Ok(Signer {
+            return Ok(AuthorizedSigner {
                 principal: subject.clone(),
                 fingerprint: Some(fingerprint),
                 key_name: Some(own.name.clone()),
@@ -346,7 +346,7 @@ impl Bootstrap {
             .iter()
             .filter_map(|d| self.account(d))
             .find_map(|delegate| {
-                delegate.key_matching(key).map(|k| Signer {
+                delegate.key_matching(key).map(|k| AuthorizedSigner {
                     principal: delegate.subject.clone(),
                     fingerprint: Some(fingerprint),
                     key_name: Some(k.name.clone()),

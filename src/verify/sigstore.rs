@@ -9,7 +9,7 @@ use crate::sigstore::{self, Artifact, Bundle, Policy, TrustedRoot};
 use crate::subject::Subject;
 use crate::subject::record::SubjectRecord;
 use crate::time::Instant;
-use crate::trust::{Refusal, Signer};
+use crate::trust::{AuthorizedSigner, Refusal};
 
 use super::{DocumentCheck, FileCheck, Problem};
 
@@ -101,12 +101,12 @@ impl SigstoreTrust {
 }
 
 /// What a verified bundle says about its signer, as text (`issuer identity` or `key SHA256:…`).
-pub fn signer_label(signer: &sigstore::Signer) -> String {
+pub fn signer_label(signer: &sigstore::SignerIdentity) -> String {
     match signer {
-        sigstore::Signer::Certificate { issuer, identities } => {
+        sigstore::SignerIdentity::Certificate { issuer, identities } => {
             format!("{issuer} {}", identities.join(" "))
         }
-        sigstore::Signer::Key { fingerprint } => format!("key {fingerprint}"),
+        sigstore::SignerIdentity::Key { fingerprint } => format!("key {fingerprint}"),
         // A kind of signer this core does not know yet: no binding names it.
         _ => "signer of an unknown kind".to_owned(),
     }
@@ -115,20 +115,22 @@ pub fn signer_label(signer: &sigstore::Signer) -> String {
 /// Whether a binding names the signer of a verified bundle.
 fn names(
     binding: &Binding,
-    signer: &sigstore::Signer,
+    signer: &sigstore::SignerIdentity,
     key_binding_used: Option<usize>,
     index: usize,
 ) -> bool {
     match (&binding.signer, signer) {
         (
             BoundSigner::Identity { issuer, identity },
-            sigstore::Signer::Certificate {
+            sigstore::SignerIdentity::Certificate {
                 issuer: i,
                 identities,
             },
         ) => issuer == i && identities.iter().any(|id| id == identity),
         // A managed key is known by which bound PEM made the bundle verify.
-        (BoundSigner::Key { .. }, sigstore::Signer::Key { .. }) => key_binding_used == Some(index),
+        (BoundSigner::Key { .. }, sigstore::SignerIdentity::Key { .. }) => {
+            key_binding_used == Some(index)
+        }
         _ => false,
     }
 }
@@ -141,11 +143,11 @@ fn names(
 /// The [`Refusal`]: no binding names the signer for the subject, or none is in force at `at`.
 pub fn authorize(
     trust: &SigstoreTrust,
-    signer: &sigstore::Signer,
+    signer: &sigstore::SignerIdentity,
     key_binding_used: Option<usize>,
     subject: &Subject,
     at: Instant,
-) -> Result<Signer, Refusal> {
+) -> Result<AuthorizedSigner, Refusal> {
     let label = signer_label(signer);
     let allowed = trust.signers_of.get(subject);
     let mut seen_outside_window = None;
@@ -157,7 +159,7 @@ pub fn authorize(
         }
         if b.added <= at && b.retired.is_none_or(|r| at < r) {
             let via = (b.subject != *subject).then(|| b.subject.clone());
-            return Ok(Signer::sigstore(b.subject.clone(), label, via));
+            return Ok(AuthorizedSigner::sigstore(b.subject.clone(), label, via));
         }
         seen_outside_window = Some(b);
     }
@@ -313,8 +315,8 @@ mod tests {
         SigstoreTrust::from_records(root, &[ci, cloud, other]).unwrap()
     }
 
-    fn cert(issuer: &str, id: &str) -> sigstore::Signer {
-        sigstore::Signer::Certificate {
+    fn cert(issuer: &str, id: &str) -> sigstore::SignerIdentity {
+        sigstore::SignerIdentity::Certificate {
             issuer: issuer.into(),
             identities: vec![id.into()],
         }

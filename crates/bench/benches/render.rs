@@ -89,7 +89,7 @@ fn main() {
         .map(|i| {
             let data = scs_urkunde::UrkundeData {
                 lang: scs_urkunde::Lang::De,
-                kind: scs_urkunde::Kind::ScopeIaas,
+                kind: scs_urkunde::UrkundeKind::ScopeIaas,
                 issuer_name: "Forum SCS-Standards".into(),
                 issuer_legal_name: "Open Source Business Alliance e.V.".into(),
                 holder: "Müller & Söhne GmbH".into(),

@@ -20,7 +20,7 @@
 
 pub mod admin;
 pub mod audit;
-pub mod certs;
+pub mod certificates;
 mod change;
 mod error;
 pub mod forum;

@@ -1,11 +1,11 @@
 //! One module per subcommand, and what they share: finding the registry and the forum key.
 
 pub(crate) mod attention;
-pub(crate) mod certs;
 pub(crate) mod demo;
 pub(crate) mod eligible;
 pub(crate) mod ingest;
 pub(crate) mod init;
+pub(crate) mod lifecycle;
 pub(crate) mod manual;
 pub(crate) mod registry;
 pub(crate) mod render;

@@ -131,7 +131,7 @@ pub enum Artifact<'a> {
 /// Who signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Signer {
+pub enum SignerIdentity {
     /// A Fulcio certificate.
     Certificate {
         /// The OIDC issuer recorded by Fulcio.
@@ -159,13 +159,13 @@ pub enum TimeSource {
 /// A successfully verified bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
-    signer: Signer,
+    signer: SignerIdentity,
     times: Vec<(TimeSource, Instant)>,
 }
 
 impl Verified {
     /// Who signed.
-    pub fn signer(&self) -> &Signer {
+    pub fn signer(&self) -> &SignerIdentity {
         &self.signer
     }
     /// The earliest verified signing time.

@@ -8,7 +8,7 @@ use super::keys::{Hash, Key};
 use super::tlog::{self, Expected, Generation};
 use super::x509::{self, Cert};
 use super::{
-    Artifact, Bundle, CertRole, Error, Policy, Signer, TimeSource, TlogCheck, TrustedRoot,
+    Artifact, Bundle, CertRole, Error, Policy, SignerIdentity, TimeSource, TlogCheck, TrustedRoot,
     Verified, Version, sha256, tsa,
 };
 use crate::Instant;
@@ -310,7 +310,7 @@ pub(super) fn run(
 
     // 4. Certificate: validity at the signing times, chain, SCT, identity.
     let signer = match material {
-        Material::Key { spki_der, .. } => Signer::Key {
+        Material::Key { spki_der, .. } => SignerIdentity::Key {
             fingerprint: format!(
                 "SHA256:{}",
                 base64::engine::general_purpose::STANDARD_NO_PAD.encode(sha256(&spki_der))
@@ -349,7 +349,7 @@ pub(super) fn run(
                     found_identities: identities,
                 });
             }
-            Signer::Certificate {
+            SignerIdentity::Certificate {
                 issuer: found_issuer,
                 identities,
             }

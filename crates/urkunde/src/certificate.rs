@@ -3,7 +3,7 @@
 
 use scs_cert::cert::{self, CertificateRecord};
 
-use super::{Error, Kind, Lang, Layer, Tier, UrkundeData};
+use super::{Error, Lang, Layer, Tier, UrkundeData, UrkundeKind};
 
 /// The forum as `forum.toml` names it, for the Urkunde's issuer and place.
 #[derive(Clone, Copy, Debug)]
@@ -32,13 +32,13 @@ impl UrkundeData {
         lang: Lang,
     ) -> Result<UrkundeData, Error> {
         let kind = match record.kind {
-            cert::Kind::Iaas => Kind::ScopeIaas,
-            cert::Kind::Kaas => Kind::ScopeKaas,
-            cert::Kind::IntegratorIaas => Kind::Integrator {
+            cert::CertificateKind::Iaas => UrkundeKind::ScopeIaas,
+            cert::CertificateKind::Kaas => UrkundeKind::ScopeKaas,
+            cert::CertificateKind::IntegratorIaas => UrkundeKind::Integrator {
                 layer: Layer::Iaas,
                 tier: Tier::Silver,
             },
-            cert::Kind::IntegratorKaas => Kind::Integrator {
+            cert::CertificateKind::IntegratorKaas => UrkundeKind::Integrator {
                 layer: Layer::Kaas,
                 tier: Tier::Silver,
             },

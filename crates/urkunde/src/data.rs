@@ -79,7 +79,7 @@ pub enum Tier {
 
 /// Which certificate this is: the variants of DESIGN §7.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum UrkundeKind {
     /// SCS-compatible IaaS: a cloud meets a scope version.
     ScopeIaas,
     /// SCS-compatible KaaS: a Kubernetes offering meets a scope version.
@@ -93,13 +93,13 @@ pub enum Kind {
     },
 }
 
-impl Kind {
+impl UrkundeKind {
     /// The layer the certificate is about.
     pub fn layer(self) -> Layer {
         match self {
-            Kind::ScopeIaas => Layer::Iaas,
-            Kind::ScopeKaas => Layer::Kaas,
-            Kind::Integrator { layer, .. } => layer,
+            UrkundeKind::ScopeIaas => Layer::Iaas,
+            UrkundeKind::ScopeKaas => Layer::Kaas,
+            UrkundeKind::Integrator { layer, .. } => layer,
         }
     }
 }
@@ -110,7 +110,7 @@ pub struct UrkundeData {
     /// Language of the fixed wording and of the dates.
     pub lang: Lang,
     /// The variant.
-    pub kind: Kind,
+    pub kind: UrkundeKind,
     /// Issuing body, e.g. "Forum SCS-Standards" (`forum.toml` `name`).
     pub issuer_name: String,
     /// Legal body behind it, e.g. "Open Source Business Alliance e.V." (`legal_name`).
@@ -219,7 +219,9 @@ impl UrkundeData {
                 });
             }
         }
-        if matches!(self.kind, Kind::ScopeIaas | Kind::ScopeKaas) && self.scope_version.is_none() {
+        if matches!(self.kind, UrkundeKind::ScopeIaas | UrkundeKind::ScopeKaas)
+            && self.scope_version.is_none()
+        {
             return Err(Error::MissingScopeVersion);
         }
         if self.valid_until < self.issued_on {
@@ -247,8 +249,8 @@ impl UrkundeData {
     pub fn template_input(&self) -> Result<String, Error> {
         self.validate()?;
         let (kind, tier) = match self.kind {
-            Kind::ScopeIaas | Kind::ScopeKaas => ("scope", None),
-            Kind::Integrator { tier, .. } => ("integrator", Some(tier)),
+            UrkundeKind::ScopeIaas | UrkundeKind::ScopeKaas => ("scope", None),
+            UrkundeKind::Integrator { tier, .. } => ("integrator", Some(tier)),
         };
         let payload = Payload {
             schema: SCHEMA,
@@ -335,7 +337,7 @@ mod tests {
     pub(crate) fn sample() -> UrkundeData {
         UrkundeData {
             lang: Lang::De,
-            kind: Kind::ScopeIaas,
+            kind: UrkundeKind::ScopeIaas,
             issuer_name: "Forum SCS-Standards".into(),
             issuer_legal_name: "Open Source Business Alliance e.V.".into(),
             holder: "Müller & Söhne GmbH".into(),
@@ -383,7 +385,7 @@ mod tests {
         assert_eq!(v["issued_year"], 2025);
         assert!(v["qr_svg"].as_str().unwrap().contains("<svg"));
         let mut d = sample();
-        d.kind = Kind::Integrator {
+        d.kind = UrkundeKind::Integrator {
             layer: Layer::Kaas,
             tier: Tier::Bronze,
         };
@@ -399,7 +401,7 @@ mod tests {
         let mut d = sample();
         d.scope_version = None;
         assert_eq!(d.validate(), Err(Error::MissingScopeVersion));
-        d.kind = Kind::Integrator {
+        d.kind = UrkundeKind::Integrator {
             layer: Layer::Iaas,
             tier: Tier::Silver,
         };

@@ -8,7 +8,7 @@ use git2::{ObjectType, Tree};
 use super::FindingKind;
 use super::walk::{Walker, blob_at, subtree_at};
 use crate::audit::AuditError;
-use crate::certs::{self, Held};
+use crate::certificates::{self, Held};
 use crate::forum::ForumConfig;
 use crate::state::{CRL, FORUM_ALLOWED_SIGNERS, FORUM_CA, FORUM_TOML};
 use scs_cert::cert::{CERTIFICATES_DIR, CertificateId};
@@ -285,7 +285,7 @@ impl Walker<'_> {
 /// certificate.
 fn differences(held: &BTreeMap<CertificateId, Held>, info: &x509::CrlInfo) -> Vec<String> {
     let at = info.this_update();
-    let expected: BTreeMap<Serial, (String, RevocationState)> = certs::revocations(held, at)
+    let expected: BTreeMap<Serial, (String, RevocationState)> = certificates::revocations(held, at)
         .into_iter()
         .map(|(id, state)| (x509::serial_from_id(&id), (id, whole(state))))
         .collect();

@@ -6,7 +6,7 @@ use scs_cert::attention::{self, FindingsReason, Item};
 use scs_cert::cert::Status;
 use scs_cert::time::format_instant;
 use scs_cli::Outcome;
-use scs_registry::{certs, ledger, state};
+use scs_registry::{certificates, ledger, state};
 
 use crate::cli::AttentionArgs;
 use crate::cmd::Ctx;
@@ -15,7 +15,7 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     let mut items = 0usize;
-    for (id, h) in certs::load(&registry)? {
+    for (id, h) in certificates::load(&registry)? {
         if h.status_at(at) != Status::Active {
             continue;
         }

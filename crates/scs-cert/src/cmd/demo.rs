@@ -16,7 +16,7 @@ use scs_cert::{demo, seed, verify};
 use scs_cli::{self as cli, Outcome};
 use scs_registry::ingest::{self, FileOutcome, Receipt, Submission};
 use scs_registry::state::{self, State};
-use scs_registry::{Registry, admin, certs};
+use scs_registry::{Registry, admin, certificates};
 
 use crate::cli::{DemoArgs, EligibleArgs, GlobalArgs, InitArgs, StatusArgs};
 use crate::cmd::{self, Ctx};
@@ -262,7 +262,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     let mut issued = None;
     for s in ["demo-cloud-a", "demo-cloud-b"] {
         let subject = s.parse()?;
-        let request = certs::Request {
+        let request = certificates::Request {
             subject: &subject,
             scope: "scs-compatible-iaas",
             version: None,
@@ -271,7 +271,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
             renews: None,
             at: now,
         };
-        match certs::issue(&registry, &state, &request, &forum_key, now) {
+        match certificates::issue(&registry, &state, &request, &forum_key, now) {
             Ok((id, _)) => {
                 say(&format!(
                     "   {s}: issued {id}, valid until {}",
@@ -279,7 +279,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
                 ))?;
                 issued = Some(id);
             }
-            Err(certs::CertError::NotEligible { .. }) => say(&format!(
+            Err(certificates::CertError::NotEligible { .. }) => say(&format!(
                 "   {s}: refused (not eligible; the reasons are those of step 6)"
             ))?,
             Err(e) => return Err(e.into()),

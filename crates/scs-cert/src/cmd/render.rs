@@ -8,7 +8,7 @@ use anyhow::{Context as _, anyhow, bail};
 
 use scs_cert::cert::{CertificateId, Status};
 use scs_cli::{self as cli, Outcome};
-use scs_registry::certs::{self, Held};
+use scs_registry::certificates::{self, Held};
 use scs_registry::forum::ForumConfig;
 use scs_urkunde::{self as render, Issuer, Lang, Typst, UrkundeData};
 
@@ -35,7 +35,7 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
         }
         None => render::TEMPLATE.to_owned(),
     };
-    let held = certs::load(&registry)?;
+    let held = certificates::load(&registry)?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     let chosen: Vec<&Held> = if args.all {
         held.values()

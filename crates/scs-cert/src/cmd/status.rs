@@ -4,8 +4,8 @@ use serde_json::{Value, json};
 
 use scs_cert::eval::{self, Evidence};
 use scs_cert::subject::Subject;
+use scs_cert::target::TargetVerdict;
 use scs_cert::time::{Instant, format_instant};
-use scs_cert::verdict::TargetVerdict;
 use scs_cli::{Outcome, Tone};
 use scs_registry::ledger;
 use scs_registry::state::{self, AdoptedScope};

@@ -10,7 +10,7 @@ use scs_cert::cert::check::{self, Evidence};
 use scs_cert::trust::AllowedSigners;
 use scs_cli::{self as cli, Outcome, Tone};
 use scs_registry::state;
-use scs_registry::{Registry, certs};
+use scs_registry::{Registry, certificates};
 
 use crate::cli::VerifyArgs;
 use crate::cmd::Ctx;
@@ -215,7 +215,7 @@ fn gather(
     }
     let id: CertificateId = args.certificate.parse()?;
     let registry: Registry = ctx.open()?;
-    let held = certs::load(&registry)?;
+    let held = certificates::load(&registry)?;
     let Some(h) = held.get(&id) else {
         return Ok(None);
     };

@@ -9,8 +9,8 @@ use scs_cert::eval::{self, Evidence, VersionStatus};
 use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
 use scs_cert::sig;
 use scs_cert::spec::{self, Spec, Version};
+use scs_cert::target::{TargetOutcome, TargetVerdict};
 use scs_cert::time::format_instant;
-use scs_cert::verdict::{TargetOutcome, TargetVerdict};
 use scs_cli::{self as cli, Outcome, Printer, Tone};
 
 use crate::cli::ShowArgs;

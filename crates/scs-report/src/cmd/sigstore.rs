@@ -9,7 +9,8 @@ use anyhow::{Context as _, bail};
 use clap::{Args as ClapArgs, Subcommand, ValueHint};
 
 use scs_cert::sigstore::{
-    self, Artifact, Bundle, MAX_BUNDLE_BYTES, MAX_TRUSTED_ROOT_BYTES, Policy, Signer, TrustedRoot,
+    self, Artifact, Bundle, MAX_BUNDLE_BYTES, MAX_TRUSTED_ROOT_BYTES, Policy, SignerIdentity,
+    TrustedRoot,
 };
 use scs_cert::time::format_instant;
 use scs_cli::{self as cli, Outcome, Printer, Tone};
@@ -117,10 +118,10 @@ fn verify_bundle(printer: &Printer, args: VerifyBundleArgs) -> anyhow::Result<Ou
     match result {
         Ok(v) => {
             let who = match v.signer() {
-                Signer::Certificate { issuer, identities } => {
+                SignerIdentity::Certificate { issuer, identities } => {
                     format!("{} ({issuer})", identities.join(", "))
                 }
-                Signer::Key { fingerprint } => fingerprint.clone(),
+                SignerIdentity::Key { fingerprint } => fingerprint.clone(),
                 _ => String::from("?"),
             };
             let line = format!(

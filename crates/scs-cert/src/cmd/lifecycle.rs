@@ -8,7 +8,7 @@ use scs_cert::eval::Eligibility;
 use scs_cert::subject::Subject;
 use scs_cert::time::format_instant;
 use scs_cli::{Outcome, Tone};
-use scs_registry::certs::{self, CertError, Request};
+use scs_registry::certificates::{self, CertError, Request};
 
 use crate::cli::{CertificatesArgs, CrlArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs};
 use crate::cmd::Ctx;
@@ -30,7 +30,7 @@ pub(crate) fn issue(ctx: &Ctx, args: IssueArgs) -> anyhow::Result<Outcome> {
 pub(crate) fn renew(ctx: &Ctx, args: RenewArgs) -> anyhow::Result<Outcome> {
     let (registry, _) = ctx.open_state()?;
     let id: CertificateId = args.id.parse()?;
-    let held = certs::load(&registry)?;
+    let held = certificates::load(&registry)?;
     let old = held
         .get(&id)
         .ok_or_else(|| anyhow!("no certificate {id} in the registry"))?;
@@ -50,7 +50,7 @@ pub(crate) fn renew(ctx: &Ctx, args: RenewArgs) -> anyhow::Result<Outcome> {
 fn run_issue(ctx: &Ctx, request: &Request<'_>) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let key = ctx.signing_key(&registry)?;
-    match certs::issue(&registry, &state, request, &key, ctx.now()) {
+    match certificates::issue(&registry, &state, request, &key, ctx.now()) {
         Ok((id, commit)) => {
             ctx.printer.info(&format!("issued {id} (commit {commit})"));
             ctx.printer.result(id.as_str())?;
@@ -94,7 +94,7 @@ fn event(ctx: &Ctx, id: &str, event: Event) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let key = ctx.signing_key(&registry)?;
     let id: CertificateId = id.parse()?;
-    let commit = certs::record_event(&registry, &state, &id, event, &key, ctx.now())?;
+    let commit = certificates::record_event(&registry, &state, &id, event, &key, ctx.now())?;
     ctx.printer
         .info(&format!("{id}: recorded (commit {commit})"));
     Ok(Outcome::Success)
@@ -149,12 +149,12 @@ pub(crate) fn withdraw(ctx: &Ctx, a: WithdrawArgs) -> anyhow::Result<Outcome> {
 pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
-    for (id, h) in certs::load(&registry)? {
+    for (id, h) in certificates::load(&registry)? {
         let status = h.status_at(at);
         let r = &h.record;
         // Active with findings: not revoked (R8), but the subject is not compliant now.
         let findings = if status == Status::Active {
-            certs::findings_at(&registry, &state, &h, at)?
+            certificates::findings_at(&registry, &state, &h, at)?
         } else {
             None
         };
@@ -206,7 +206,8 @@ pub(crate) fn crl(ctx: &Ctx, args: CrlArgs) -> anyhow::Result<Outcome> {
         .ok_or_else(|| anyhow!("not a positive duration: {:?} (e.g. 7d)", args.next_update))?;
     let (registry, state) = ctx.open_state()?;
     let key = ctx.signing_key(&registry)?;
-    let (number, commit) = certs::reissue_crl(&registry, &state, &key, ctx.now(), valid_for)?;
+    let (number, commit) =
+        certificates::reissue_crl(&registry, &state, &key, ctx.now(), valid_for)?;
     ctx.printer.info(&format!(
         "crl.pem re-issued: CRL number {number} (commit {commit})"
     ));

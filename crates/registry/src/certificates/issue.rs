@@ -11,7 +11,7 @@ use crate::admin::{self, AdminError};
 use crate::ledger;
 use crate::state::{self, State};
 use crate::{CommitId, Registry};
-use scs_cert::cert::{CertificateId, Decider, Draft, Event, Kind, Status};
+use scs_cert::cert::{CertificateId, CertificateKind, Decider, Draft, Event, Status};
 use scs_cert::eval::{self, Eligibility};
 use scs_cert::sig::{self, Namespace, SigningKey};
 use scs_cert::subject::Subject;
@@ -110,7 +110,7 @@ pub fn issue(
             version,
         });
     }
-    let kind = Kind::of_scope(scope.spec.uuid(), scope.spec.name());
+    let kind = CertificateKind::of_scope(scope.spec.uuid(), scope.spec.name());
     let year = chrono::Datelike::year(&request.at);
     let id = next_id(&held, kind, year);
     let identity = admin::identity(&state.forum, key, now)?;

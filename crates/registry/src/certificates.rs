@@ -15,7 +15,8 @@ use crate::admin::AdminError;
 use crate::ledger;
 use crate::state::{self, State};
 use scs_cert::cert::{
-    self, CERTIFICATES_DIR, CertificateId, CertificateRecord, DraftError, Event, Kind, Status,
+    self, CERTIFICATES_DIR, CertificateId, CertificateKind, CertificateRecord, DraftError, Event,
+    Status,
 };
 use scs_cert::eval::{self, Eligibility};
 use scs_cert::sig;
@@ -191,7 +192,11 @@ impl Held {
 
 /// The next unused id of `kind` in `year`: one past the highest ever issued (records are never
 /// removed, so numbers are never reused).
-pub fn next_id(held: &BTreeMap<CertificateId, Held>, kind: Kind, year: i32) -> CertificateId {
+pub fn next_id(
+    held: &BTreeMap<CertificateId, Held>,
+    kind: CertificateKind,
+    year: i32,
+) -> CertificateId {
     let series = CertificateId::new(kind, year, 1);
     let (prefix, _) = series.series();
     let max = held

@@ -1,4 +1,5 @@
-//! Target verdicts: what one set of results says about the targets of a scope version.
+//! Target verdicts: what one set of testcase verdicts ([`crate::report::Verdict`]) says about
+//! the targets of a scope version.
 //!
 //! Aggregation follows scs-0003-v2: FAIL if any testcase failed, else MISSING if any has no
 //! result, else ABORT if any aborted, else PASS. Unlike upstream, an empty target is not a
