@@ -412,7 +412,8 @@ mod tests {
     fn fulcio_leaf() -> Option<Vec<u8>> {
         let p = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/sigstore-conformance/cases/happy-path-v0.2/bundle.sigstore.json"
+            // This crate is crates/sigstore of the workspace, which lies beside ../shared.
+            "/../../../shared/fixtures/sigstore-conformance/cases/happy-path-v0.2/bundle.sigstore.json"
         );
         let Ok(text) = std::fs::read(p) else {
             assert!(std::env::var_os("CI").is_none(), "CI: fixture missing: {p}");
