@@ -163,6 +163,34 @@ impl FileCheck {
             result: Err(problem),
         }
     }
+
+    /// A file whose signature verified, each document judged by `authorize` for its subject:
+    /// the file stands only if every document does.
+    fn judged(
+        fingerprint: Option<Fingerprint>,
+        signer: Option<String>,
+        reports: Vec<Report>,
+        mut authorize: impl FnMut(&Subject) -> Result<AuthorizedSigner, Refusal>,
+    ) -> FileCheck {
+        let documents: Vec<DocumentCheck> = reports
+            .into_iter()
+            .map(|report| {
+                let decision = authorize(report.subject());
+                DocumentCheck { report, decision }
+            })
+            .collect();
+        let result = if documents.iter().all(|d| d.decision.is_ok()) {
+            Ok(())
+        } else {
+            Err(Problem::DocumentRefused)
+        };
+        FileCheck {
+            fingerprint,
+            signer,
+            documents,
+            result,
+        }
+    }
 }
 
 /// Checks one report file: `report` as the exact bytes that were signed, `signature` the
@@ -203,24 +231,9 @@ pub fn check_file(
         Ok(r) => r,
         Err(e) => return FileCheck::refused(Some(fingerprint), Problem::MalformedReport(e)),
     };
-    let documents: Vec<DocumentCheck> = reports
-        .into_iter()
-        .map(|report| {
-            let decision = trust.authorize(&key, report.subject(), &namespace, at);
-            DocumentCheck { report, decision }
-        })
-        .collect();
-    let result = if documents.iter().all(|d| d.decision.is_ok()) {
-        Ok(())
-    } else {
-        Err(Problem::DocumentRefused)
-    };
-    FileCheck {
-        fingerprint: Some(fingerprint),
-        signer: None,
-        documents,
-        result,
-    }
+    FileCheck::judged(Some(fingerprint), None, reports, |subject| {
+        trust.authorize(&key, subject, &namespace, at)
+    })
 }
 
 /// The subjects a valid file speaks about, in document order without repeats.

@@ -11,7 +11,7 @@ use crate::subject::record::SubjectRecord;
 use crate::time::Instant;
 use crate::trust::{AuthorizedSigner, Refusal};
 
-use super::{DocumentCheck, FileCheck, Problem};
+use super::{FileCheck, Problem};
 
 /// One Sigstore signer bound to a subject over a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -261,30 +261,9 @@ pub fn check_file(
             };
         }
     };
-    let documents: Vec<DocumentCheck> = reports
-        .into_iter()
-        .map(|report| {
-            let decision = authorize(
-                trust,
-                verified.signer(),
-                key_binding_used,
-                report.subject(),
-                at,
-            );
-            DocumentCheck { report, decision }
-        })
-        .collect();
-    let result = if documents.iter().all(|d| d.decision.is_ok()) {
-        Ok(())
-    } else {
-        Err(Problem::DocumentRefused)
-    };
-    FileCheck {
-        fingerprint: None,
-        signer: Some(label),
-        documents,
-        result,
-    }
+    FileCheck::judged(None, Some(label), reports, |subject| {
+        authorize(trust, verified.signer(), key_binding_used, subject, at)
+    })
 }
 
 #[cfg(test)]

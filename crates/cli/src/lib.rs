@@ -201,6 +201,22 @@ pub fn shown<P: AsRef<std::path::Path> + ?Sized>(name: &P) -> String {
     }
 }
 
+/// For the binaries' tests: clap checks its definition only for the subcommand being parsed,
+/// at run time (debug builds), and an argument with a global one's id panics only when it is
+/// read (issue 10.2). Both are checked here for every subcommand at once.
+///
+/// # Panics
+///
+/// When the definition is inconsistent: that is the test failing.
+pub fn assert_definition(cmd: &clap::Command) {
+    cmd.clone().debug_assert();
+    assert_eq!(
+        shadowed_globals(cmd),
+        Vec::<String>::new(),
+        "arguments with a global argument's id"
+    );
+}
+
 /// Arguments anywhere in `cmd`'s tree whose id is a global argument's: clap panics when
 /// either is read (a positional `key` beside the global `--key`), and neither its
 /// `debug_assert` nor `--help` sees it. For the binaries' tests.

@@ -57,11 +57,8 @@ pub enum CertError {
         decision: Box<Eligibility>,
     },
     /// No such subject.
-    #[error("no subject {0} in the registry")]
-    UnknownSubject(String),
-    /// No such scope.
-    #[error("no scope {0} adopted (see scs-cert scope list)")]
-    UnknownScope(String),
+    #[error(transparent)]
+    Unknown(#[from] state::Unknown),
     /// No such certificate.
     #[error("no certificate {0} in the registry")]
     UnknownCertificate(String),

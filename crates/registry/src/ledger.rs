@@ -95,30 +95,41 @@ pub struct LedgerError {
 ///
 /// The first line that is not a valid ledger line.
 pub fn parse(path: &str, bytes: &[u8]) -> Result<Vec<LedgerLine>, LedgerError> {
+    let mut out = Vec::new();
+    each_line(path, bytes, |l, bad| {
+        let line: LedgerLine = serde_json::from_str(l).map_err(|e| bad(e.to_string()))?;
+        if line.results.values().any(|v| !(-1..=1).contains(v)) {
+            return Err(bad("a result is not -1, 0 or 1".into()));
+        }
+        out.push(line);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `f` with each non-blank line of a ledger file and a maker of errors naming that line.
+fn each_line(
+    path: &str,
+    bytes: &[u8],
+    mut f: impl FnMut(&str, &dyn Fn(String) -> LedgerError) -> Result<(), LedgerError>,
+) -> Result<(), LedgerError> {
     let text = std::str::from_utf8(bytes).map_err(|e| LedgerError {
         path: path.to_owned(),
         line: 0,
         message: e.to_string(),
     })?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            let line: LedgerLine = serde_json::from_str(l).map_err(|e| LedgerError {
-                path: path.to_owned(),
-                line: i + 1,
-                message: e.to_string(),
-            })?;
-            if line.results.values().any(|v| !(-1..=1).contains(v)) {
-                return Err(LedgerError {
-                    path: path.to_owned(),
-                    line: i + 1,
-                    message: "a result is not -1, 0 or 1".into(),
-                });
-            }
-            Ok(line)
-        })
-        .collect()
+    for (i, l) in text.lines().enumerate() {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| LedgerError {
+            path: path.to_owned(),
+            line: i + 1,
+            message,
+        };
+        f(l, &bad)?;
+    }
+    Ok(())
 }
 
 /// The run uuid, body digest and receipt of one ledger line, read without the rest.
@@ -153,21 +164,8 @@ pub struct RunIndex {
 /// The first line that is not a JSON object with `run`, `sha256` and an RFC 3339
 /// `received_at`.
 pub fn runs(path: &str, bytes: &[u8]) -> Result<RunIndex, LedgerError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| LedgerError {
-        path: path.to_owned(),
-        line: 0,
-        message: e.to_string(),
-    })?;
     let mut index = RunIndex::default();
-    for (i, l) in text.lines().enumerate() {
-        if l.trim().is_empty() {
-            continue;
-        }
-        let bad = |message: String| LedgerError {
-            path: path.to_owned(),
-            line: i + 1,
-            message,
-        };
+    each_line(path, bytes, |l, bad| {
         let r: RunDigest<'_> = serde_json::from_str(l).map_err(|e| bad(e.to_string()))?;
         let received = scs_cert::time::parse_rfc3339(&r.received_at)
             .ok_or_else(|| bad(format!("received_at {:?} is not an instant", r.received_at)))?;
@@ -175,7 +173,8 @@ pub fn runs(path: &str, bytes: &[u8]) -> Result<RunIndex, LedgerError> {
             index.latest_receipt = index.latest_receipt.max(Some(received));
         }
         index.runs.push((r.run.into_owned(), r.sha256.into_owned()));
-    }
+        Ok(())
+    })?;
     Ok(index)
 }
 

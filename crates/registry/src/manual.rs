@@ -20,12 +20,9 @@ pub const MANUAL_NAMESPACE: &str = "scs-manual-check";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ManualError {
-    /// No such subject.
-    #[error("no subject {0} in the registry")]
-    UnknownSubject(String),
-    /// No such scope.
-    #[error("no scope {0} adopted")]
-    UnknownScope(String),
+    /// No such subject or scope.
+    #[error(transparent)]
+    Unknown(#[from] crate::state::Unknown),
     /// The testcase is not a manual testcase of the scope.
     #[error("{testcase} is not a manual testcase of {scope}")]
     NotManual {
@@ -109,12 +106,8 @@ pub fn record(
     key: &SigningKey,
     now: Instant,
 ) -> Result<(String, CommitId), ManualError> {
-    if !state.subjects.contains_key(check.subject) {
-        return Err(ManualError::UnknownSubject(check.subject.to_string()));
-    }
-    let scope = state
-        .scope(check.scope)
-        .ok_or_else(|| ManualError::UnknownScope(check.scope.to_owned()))?;
+    state.subject(check.subject)?;
+    let scope = state.adopted(check.scope)?;
     let spec = &scope.spec;
     let manual = spec
         .versions()

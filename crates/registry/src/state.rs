@@ -15,6 +15,17 @@ pub use scs_cert::layout::{
     SUBJECTS_DIR,
 };
 
+/// A subject or scope the registry does not hold.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Unknown {
+    /// No record for the subject.
+    #[error("no subject {0} in the registry")]
+    Subject(Subject),
+    /// No adopted scope by that uuid or alias.
+    #[error("no scope {0} adopted (see scs-cert scope list)")]
+    Scope(String),
+}
+
 /// A scope spec the registry has adopted.
 #[derive(Debug)]
 pub struct AdoptedScope {
@@ -144,6 +155,27 @@ impl State {
             .or_else(|| self.scopes.values().find(|s| s.slug == name))
     }
 
+    /// The scope named `name` ([`State::scope`]), or why not.
+    ///
+    /// # Errors
+    ///
+    /// [`Unknown::Scope`].
+    pub fn adopted(&self, name: &str) -> Result<&AdoptedScope, Unknown> {
+        self.scope(name)
+            .ok_or_else(|| Unknown::Scope(name.to_owned()))
+    }
+
+    /// The record of `subject`, or why not.
+    ///
+    /// # Errors
+    ///
+    /// [`Unknown::Subject`].
+    pub fn subject(&self, subject: &Subject) -> Result<&SubjectRecord, Unknown> {
+        self.subjects
+            .get(subject)
+            .ok_or_else(|| Unknown::Subject(subject.clone()))
+    }
+
     /// Every subject record, in subject order.
     pub fn subject_records(&self) -> Vec<SubjectRecord> {
         self.subjects.values().cloned().collect()
@@ -160,12 +192,7 @@ pub fn ledger_lines(
     subject: &Subject,
     scope_uuid: &str,
 ) -> Result<Vec<LedgerLine>, StateError> {
-    let mut out = Vec::new();
-    for path in registry.list(&format!("{LEDGER_DIR}/{subject}/{scope_uuid}"))? {
-        let bytes = registry.read(&path)?.unwrap_or_default();
-        out.extend(ledger::parse(&path, &bytes)?);
-    }
-    Ok(out)
+    lines_under(registry, &format!("{LEDGER_DIR}/{subject}/{scope_uuid}"))
 }
 
 /// Every ledger line of the registry.
@@ -174,8 +201,13 @@ pub fn ledger_lines(
 ///
 /// Store errors and broken ledger files.
 pub fn all_ledger_lines(registry: &Registry) -> Result<Vec<LedgerLine>, StateError> {
+    lines_under(registry, LEDGER_DIR)
+}
+
+/// The ledger lines of every file under `dir`, in file and line order.
+fn lines_under(registry: &Registry, dir: &str) -> Result<Vec<LedgerLine>, StateError> {
     let mut out = Vec::new();
-    for path in registry.list(LEDGER_DIR)? {
+    for path in registry.list(dir)? {
         let bytes = registry.read(&path)?.unwrap_or_default();
         out.extend(ledger::parse(&path, &bytes)?);
     }

@@ -162,17 +162,8 @@ pub(crate) struct DemoArgs {
 
 #[cfg(test)]
 mod tests {
-    /// clap checks its definition only for the subcommand being parsed, at run time (debug
-    /// builds), and an argument with a global one's id panics only when it is read (issue
-    /// 10.2): both checked here for every subcommand at once.
     #[test]
     fn the_command_line_definition_is_consistent() {
-        let cmd = <super::Args as clap::CommandFactory>::command();
-        cmd.clone().debug_assert();
-        assert_eq!(
-            scs_cli::shadowed_globals(&cmd),
-            Vec::<String>::new(),
-            "arguments with a global argument's id"
-        );
+        scs_cli::assert_definition(&<super::Args as clap::CommandFactory>::command());
     }
 }

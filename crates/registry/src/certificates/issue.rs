@@ -61,13 +61,8 @@ pub fn issue(
         request.override_reason,
         Display::Printed,
     )?;
-    let subject = state
-        .subjects
-        .get(request.subject)
-        .ok_or_else(|| CertError::UnknownSubject(request.subject.to_string()))?;
-    let scope = state
-        .scope(request.scope)
-        .ok_or_else(|| CertError::UnknownScope(request.scope.to_owned()))?;
+    let subject = state.subject(request.subject)?;
+    let scope = state.adopted(request.scope)?;
     let window = TimeDelta::days(i64::from(state.forum.policy.observation_window_days));
     let evidence = ledger::evidence(&state::ledger_lines(
         registry,

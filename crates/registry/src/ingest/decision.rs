@@ -308,7 +308,7 @@ impl fmt::Debug for Checker<'_> {
 
 fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
     let (state, receipt, allowance) = (checker.state, checker.receipt, checker.allowance);
-    let check = if s.sigstore {
+    let check = if s.is_sigstore() {
         #[cfg(feature = "sigstore")]
         match (&checker.sigstore, s.signature()) {
             (Some(t), Some(bundle)) => {
@@ -388,7 +388,12 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
             received_at: format_instant(receipt.received_at),
             received_at_declared: receipt.declared,
             ingested_at: format_instant(receipt.ingested_at),
-            signature: if s.sigstore { "sigstore" } else { "sshsig" }.into(),
+            signature: if s.is_sigstore() {
+                "sigstore"
+            } else {
+                "sshsig"
+            }
+            .into(),
             signer: signer.clone(),
             signed_by,
             results: d

@@ -3,51 +3,41 @@
 
 use scs_cert::sig;
 
-/// One report file handed in: the exact report bytes and its SSH signature.
+/// One report file handed in: the exact report bytes and its seal.
 #[derive(Clone, Debug)]
 pub struct Submission {
     /// How the user named it (for messages).
     pub name: String,
     /// The body to archive: an upload body (signature, `&`, report) exactly as received, or
-    /// one built from a report and its detached signature.
+    /// one built from a report and its detached signature or bundle.
     pub(super) body: Vec<u8>,
     /// Where the report starts in `body`.
     report_at: usize,
-    /// Whether the body carries a signature at all.
-    signed: bool,
-    /// Whether the signature is a Sigstore bundle (JSON) rather than an SSHSIG.
-    pub(super) sigstore: bool,
+    /// What seals the report.
+    seal: Seal,
+}
+
+/// What a submission's body carries before the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Seal {
+    /// Nothing: the body is the bare report.
+    None,
+    /// An armored SSHSIG, then `&`.
+    Ssh,
+    /// A Sigstore bundle (JSON), then `\n&`.
+    Sigstore,
 }
 
 impl Submission {
-    /// A report with its detached signature (`FILE.sig`), or `None` when there is none.
+    /// A report with its detached signature (`FILE.sig`), or `None` when there is none. The
+    /// archive keeps the monitor's upload-body form, so one object carries both.
     pub fn detached(name: String, report: &[u8], signature: Option<&[u8]>) -> Submission {
         match signature {
             Some(sig) => {
-                // The archive keeps the monitor's upload-body form, so one object carries both.
-                let mut body = Vec::with_capacity(sig.len() + 1 + report.len());
-                body.extend_from_slice(sig);
-                if !body.ends_with(b"\n") {
-                    body.push(b'\n');
-                }
-                body.push(b'&');
-                let report_at = body.len();
-                body.extend_from_slice(report);
-                Submission {
-                    name,
-                    body,
-                    report_at,
-                    signed: true,
-                    sigstore: false,
-                }
+                let separator: &[u8] = if sig.ends_with(b"\n") { b"&" } else { b"\n&" };
+                Submission::sealed(name, Seal::Ssh, sig, separator, report)
             }
-            None => Submission {
-                name,
-                body: report.to_vec(),
-                report_at: 0,
-                signed: false,
-                sigstore: false,
-            },
+            None => Submission::unsealed(name, report.to_vec()),
         }
     }
 
@@ -55,47 +45,61 @@ impl Submission {
     /// a newline, `&`, then the report bytes: JSON never holds a raw newline followed by `&`,
     /// so the first "\n&" separates them.
     pub fn sigstore(name: String, report: &[u8], bundle: &[u8]) -> Submission {
-        let mut body = Vec::with_capacity(bundle.len() + 2 + report.len());
-        body.extend_from_slice(bundle);
-        body.extend_from_slice(b"\n&");
+        Submission::sealed(name, Seal::Sigstore, bundle, b"\n&", report)
+    }
+
+    /// An upload body as the compliance monitor receives it (signature, `&`, report).
+    pub fn upload_body(name: String, body: Vec<u8>) -> Submission {
+        match sig::split_upload_body(&body) {
+            Ok((signature, _)) => Submission {
+                name,
+                report_at: signature.len() + 1,
+                body,
+                seal: Seal::Ssh,
+            },
+            Err(_) => Submission::unsealed(name, body),
+        }
+    }
+
+    /// `seal_bytes`, `separator`, then the report.
+    fn sealed(
+        name: String,
+        seal: Seal,
+        seal_bytes: &[u8],
+        separator: &[u8],
+        report: &[u8],
+    ) -> Submission {
+        let mut body = Vec::with_capacity(seal_bytes.len() + separator.len() + report.len());
+        body.extend_from_slice(seal_bytes);
+        body.extend_from_slice(separator);
         let report_at = body.len();
         body.extend_from_slice(report);
         Submission {
             name,
             body,
             report_at,
-            signed: true,
-            sigstore: true,
+            seal,
         }
     }
 
-    /// An upload body as the compliance monitor receives it (signature, `&`, report).
-    pub fn upload_body(name: String, body: Vec<u8>) -> Submission {
-        match sig::split_upload_body(&body) {
-            Ok((signature, _)) => {
-                let report_at = signature.len() + 1;
-                Submission {
-                    name,
-                    body,
-                    report_at,
-                    signed: true,
-                    sigstore: false,
-                }
-            }
-            Err(_) => Submission {
-                name,
-                body,
-                report_at: 0,
-                signed: false,
-                sigstore: false,
-            },
+    fn unsealed(name: String, body: Vec<u8>) -> Submission {
+        Submission {
+            name,
+            body,
+            report_at: 0,
+            seal: Seal::None,
         }
+    }
+
+    /// Whether the seal is a Sigstore bundle rather than an SSHSIG.
+    pub(super) fn is_sigstore(&self) -> bool {
+        self.seal == Seal::Sigstore
     }
 
     pub(super) fn signature(&self) -> Option<&[u8]> {
         // The bundle form ends in "\n&", the SSHSIG form in "&" after the armor's newline.
-        let end = self.report_at - if self.sigstore { 2 } else { 1 };
-        self.signed.then(|| &self.body[..end])
+        let end = self.report_at - if self.is_sigstore() { 2 } else { 1 };
+        (self.seal != Seal::None).then(|| &self.body[..end])
     }
 
     pub(super) fn report(&self) -> &[u8] {

@@ -1,6 +1,6 @@
 //! `scs-cert eligible`
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use serde_json::{Value, json};
 
 use scs_cert::eval::{self, Eligibility};
@@ -15,12 +15,8 @@ use crate::cmd::Ctx;
 pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let subject: Subject = args.subject.parse()?;
-    if !state.subjects.contains_key(&subject) {
-        bail!("no subject {subject} in the registry");
-    }
-    let scope = state
-        .scope(&args.scope)
-        .ok_or_else(|| anyhow!("no scope {} adopted (see scs-cert scope list)", args.scope))?;
+    state.subject(&subject)?;
+    let scope = state.adopted(&args.scope)?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     let window = match &args.window {
         Some(w) => time::parse_duration(w)

@@ -25,19 +25,13 @@ pub(crate) fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Outcome> {
         let mut v = Vec::new();
         for s in &args.subjects {
             let s: Subject = s.parse()?;
-            if !state.subjects.contains_key(&s) {
-                anyhow::bail!("no subject {s} in the registry");
-            }
+            state.subject(&s)?;
             v.push(s);
         }
         v
     };
     let scopes: Vec<&AdoptedScope> = match &args.scope {
-        Some(name) => vec![
-            state
-                .scope(name)
-                .ok_or_else(|| anyhow::anyhow!("no scope {name} adopted (scs-cert scope list)"))?,
-        ],
+        Some(name) => vec![state.adopted(name)?],
         None => state.scopes.values().collect(),
     };
     if !args.json {
