@@ -207,7 +207,7 @@ pub enum Error {
     /// No verified signing time (no verified SET integrated time, no verified timestamp).
     #[error("the bundle has no verified signing time")]
     NoVerifiedTime,
-    /// A managed-key bundle needs the key ([`Policy::Key`]).
+    /// A managed-key bundle needs the key ([`crate::Policy::Key`]).
     #[error("a managed-key bundle needs the public key to verify")]
     KeyRequired,
 }
