@@ -7,8 +7,9 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use chrono::{Duration, NaiveDateTime, Timelike as _};
 
+use scs_cert::cert::CertificateId;
 use scs_cert::sig::{self, Namespace, SigningKey};
-use scs_cert::spec::Spec;
+use scs_cert::spec::{Spec, Version};
 use scs_cert::subject::record::{self as subjects, BoundKey, SubjectRecord};
 use scs_cert::time::{Instant, format_instant};
 use scs_cert::trust::Trust;
@@ -24,292 +25,407 @@ use crate::cmd::{self, Ctx};
 /// Days of daily reports the demo makes.
 const DAYS: u32 = 35;
 
+/// The demo's folder, clock and output; each step below is one numbered paragraph of its
+/// narration.
+struct Demo<'c> {
+    ctx: &'c Ctx,
+    dir: PathBuf,
+    registry_dir: PathBuf,
+    reports_dir: PathBuf,
+    /// The demo's "now", whole seconds.
+    now: Instant,
+    /// The first day of reports (five weeks and five days before now).
+    start: Instant,
+    /// Commands whose output the demo narrates itself.
+    quiet: Ctx,
+    /// Commands whose output is shown as it is.
+    shown: Ctx,
+}
+
+/// The operators' keys: demo-cloud-a signs itself, demo-cloud-b through its CI account.
+struct OperatorKeys {
+    cloud_a: SigningKey,
+    ci: SigningKey,
+}
+
+/// One day's signed reports, as checked and as handed in.
+type Day = (NaiveDateTime, Vec<Submission>);
+
 pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
     let (_tmp, dir) = cli::demo_dir(args.dir)?;
-    let say = |s: &str| ctx.printer.result(s);
-    let now = ctx.now().with_nanosecond(0).unwrap_or_else(|| ctx.now());
-    let start = now - Duration::days(i64::from(DAYS) + 5);
-    let registry_dir = dir.join("registry");
-    let reports_dir = dir.join("reports");
-    std::fs::create_dir_all(&reports_dir)?;
-    say(&format!("== scs-cert demo, in {}", cli::shown(&dir)))?;
-
-    // 1. The forum's registry.
-    // Commands run inside the demo: silent ones (their output is narrated) and shown ones.
-    let quiet_ctx = registry_ctx(&registry_dir, 2);
-    cmd::init::run(&quiet_ctx, init_args(&registry_dir))?;
-    say(&format!(
-        "\n1. scs-cert init {}: a git registry with the forum's key and the IaaS/KaaS scopes",
-        cli::shown(&registry_dir)
-    ))?;
-    say(&format!(
-        "   git verify-commit HEAD: {}",
-        git_verify(&registry_dir)
-    ))?;
-
-    // 2. Subjects and their keys: demo-cloud-a signs itself; demo-cloud-b's reports are signed
-    //    by its CI account demo-ci (a delegate), as upstream's zuul_ci does.
-    let (registry, state) = quiet_ctx.open_state()?;
-    let forum_key = quiet_ctx.signing_key(&registry)?;
-    let key_a = SigningKey::generate("demo-cloud-a")?;
-    let key_ci = SigningKey::generate("demo-ci")?;
-    sig::write_key_pair(&dir.join("demo-cloud-a.key"), &key_a, None)?;
-    sig::write_key_pair(&dir.join("demo-ci.key"), &key_ci, None)?;
-    let bound = |k: &SigningKey| BoundKey {
-        key: k.public_line(),
-        name: Some("primary".into()),
-        added: format_instant(start),
-        retired: None,
-    };
-    let mut a = SubjectRecord::new("demo-cloud-a".parse()?);
-    a.name = Some("Demo Cloud A".into());
-    a.operator = Some("Demo Operator GmbH".into());
-    a.keys.push(bound(&key_a));
-    let mut ci = SubjectRecord::new("demo-ci".parse()?);
-    ci.keys.push(bound(&key_ci));
-    let mut b = SubjectRecord::new("demo-cloud-b".parse()?);
-    b.name = Some("Démo Wolke B".into());
-    b.operator = Some("Beispiel Betreiber AG".into());
-    b.delegates.push("demo-ci".parse()?);
-    let mut state = state;
-    for record in [ci, a, b] {
-        let name = record.subject.clone();
-        admin::save_subject(
-            &registry,
-            &state,
-            &record,
-            &format!("add subject {name}"),
-            &forum_key,
-            now,
-        )?;
-        state = State::load(&registry)?;
-    }
-    say(
-        "\n2. scs-cert subject add: demo-cloud-a (own key), demo-cloud-b (signed by its CI account demo-ci)",
-    )?;
-
-    // 3. Daily reports over five weeks, signed by the operators.
+    let demo = Demo::new(ctx, dir)?;
+    demo.say(&format!("== scs-cert demo, in {}", cli::shown(&demo.dir)))?;
+    demo.init_registry()?;
+    let (registry, _) = demo.quiet.open_state()?;
+    let forum_key = demo.quiet.signing_key(&registry)?;
+    let keys = demo.add_subjects(&registry, &forum_key)?;
+    let state = State::load(&registry)?;
     let spec = Spec::load(seed::IAAS_SPEC, "scs-compatible-iaas.yaml")?;
-    let version =
-        demo::certifiable_version(&spec, now.date_naive()).context("no certifiable version")?;
-    let mut days = Vec::new();
-    for day in 0..DAYS {
-        let checked_at: NaiveDateTime = (start + Duration::days(i64::from(day) + 5)).naive_utc();
-        // demo-cloud-b fails one testcase for three days, twelve days ago.
-        let b_fails = (DAYS - 12..DAYS - 9).contains(&day);
-        let doc_a = demo::report_document(
-            &spec,
+    let version = demo::certifiable_version(&spec, demo.now.date_naive())
+        .context("no certifiable version")?;
+    let days = demo.sign_reports(&spec, version, &keys)?;
+    demo.verify_reports(&state, &days)?;
+    demo.ingest(&registry, &forum_key, &days)?;
+    demo.refuse_future_report(&registry, &spec, version, &keys)?;
+    demo.judge()?;
+    if let Some(id) = demo.issue(&registry, &forum_key)? {
+        demo.verify_certificate(&id)?;
+        demo.render(&id, &State::load(&registry)?)?;
+    }
+    demo.verify_history(&registry)?;
+    Ok(Outcome::Success)
+}
+
+impl<'c> Demo<'c> {
+    fn new(ctx: &'c Ctx, dir: PathBuf) -> anyhow::Result<Demo<'c>> {
+        let now = ctx.now().with_nanosecond(0).unwrap_or_else(|| ctx.now());
+        let registry_dir = dir.join("registry");
+        let reports_dir = dir.join("reports");
+        std::fs::create_dir_all(&reports_dir)?;
+        Ok(Demo {
+            ctx,
+            quiet: registry_ctx(&registry_dir, 2),
+            shown: registry_ctx(&registry_dir, 0),
+            dir,
+            registry_dir,
+            reports_dir,
+            now,
+            start: now - Duration::days(i64::from(DAYS) + 5),
+        })
+    }
+
+    fn say(&self, s: &str) -> std::io::Result<()> {
+        self.ctx.printer.result(s)
+    }
+
+    /// 1. The forum's registry.
+    fn init_registry(&self) -> anyhow::Result<()> {
+        cmd::init::run(&self.quiet, init_args(&self.registry_dir))?;
+        self.say(&format!(
+            "\n1. scs-cert init {}: a git registry with the forum's key and the IaaS/KaaS scopes",
+            cli::shown(&self.registry_dir)
+        ))?;
+        self.say(&format!(
+            "   git verify-commit HEAD: {}",
+            git_verify(&self.registry_dir)
+        ))?;
+        Ok(())
+    }
+
+    /// 2. Subjects and their keys: demo-cloud-a signs itself; demo-cloud-b's reports are
+    ///    signed by its CI account demo-ci (a delegate), as upstream's zuul_ci does.
+    fn add_subjects(
+        &self,
+        registry: &Registry,
+        forum_key: &SigningKey,
+    ) -> anyhow::Result<OperatorKeys> {
+        let keys = OperatorKeys {
+            cloud_a: SigningKey::generate("demo-cloud-a")?,
+            ci: SigningKey::generate("demo-ci")?,
+        };
+        sig::write_key_pair(&self.dir.join("demo-cloud-a.key"), &keys.cloud_a, None)?;
+        sig::write_key_pair(&self.dir.join("demo-ci.key"), &keys.ci, None)?;
+        let bound = |k: &SigningKey| BoundKey {
+            key: k.public_line(),
+            name: Some("primary".into()),
+            added: format_instant(self.start),
+            retired: None,
+        };
+        let mut a = SubjectRecord::new("demo-cloud-a".parse()?);
+        a.name = Some("Demo Cloud A".into());
+        a.operator = Some("Demo Operator GmbH".into());
+        a.keys.push(bound(&keys.cloud_a));
+        let mut ci = SubjectRecord::new("demo-ci".parse()?);
+        ci.keys.push(bound(&keys.ci));
+        let mut b = SubjectRecord::new("demo-cloud-b".parse()?);
+        b.name = Some("Démo Wolke B".into());
+        b.operator = Some("Beispiel Betreiber AG".into());
+        b.delegates.push("demo-ci".parse()?);
+        let mut state = State::load(registry)?;
+        for record in [ci, a, b] {
+            let name = record.subject.clone();
+            admin::save_subject(
+                registry,
+                &state,
+                &record,
+                &format!("add subject {name}"),
+                forum_key,
+                self.now,
+            )?;
+            state = State::load(registry)?;
+        }
+        self.say(
+            "\n2. scs-cert subject add: demo-cloud-a (own key), demo-cloud-b (signed by its CI account demo-ci)",
+        )?;
+        Ok(keys)
+    }
+
+    /// 3. Daily reports over five weeks, signed by the operators; demo-cloud-b fails one
+    ///    testcase for three days, twelve days ago.
+    fn sign_reports(
+        &self,
+        spec: &Spec,
+        version: &Version,
+        keys: &OperatorKeys,
+    ) -> anyhow::Result<Vec<Day>> {
+        let mut days = Vec::new();
+        for day in 0..DAYS {
+            let checked_at: NaiveDateTime =
+                (self.start + Duration::days(i64::from(day) + 5)).naive_utc();
+            let b_fails = (DAYS - 12..DAYS - 9).contains(&day);
+            let doc_a = demo::report_document(
+                spec,
+                version,
+                "demo-cloud-a",
+                2 * u64::from(day),
+                checked_at,
+                |_, _| Some(1),
+            );
+            let doc_b = demo::report_document(
+                spec,
+                version,
+                "demo-cloud-b",
+                2 * u64::from(day) + 1,
+                checked_at,
+                |i, _| {
+                    if b_fails && i == 3 { Some(-1) } else { Some(1) }
+                },
+            );
+            let mut files = Vec::new();
+            for (who, text, key) in [("a", doc_a, &keys.cloud_a), ("b", doc_b, &keys.ci)] {
+                let path = self
+                    .reports_dir
+                    .join(format!("{}-{who}.yaml", checked_at.date()));
+                let signature = sig::sign(key, &Namespace::report(), text.as_bytes())?;
+                cli::write_new_file(&path, text.as_bytes(), false)?;
+                cli::write_new_file(
+                    &cli::with_suffix(&path, ".sig"),
+                    signature.to_armored().as_bytes(),
+                    false,
+                )?;
+                files.push(Submission::detached(
+                    cli::shown(&path).to_string(),
+                    text.as_bytes(),
+                    Some(signature.to_armored().as_bytes()),
+                ));
+            }
+            days.push((checked_at, files));
+        }
+        self.say(&format!(
+            "\n3. scs-report sign: {} daily reports for each cloud in {}",
+            DAYS,
+            cli::shown(&self.reports_dir)
+        ))?;
+        Ok(days)
+    }
+
+    /// 3, continued: the last report checked by this tool and by ssh-keygen, and tampered.
+    fn verify_reports(&self, state: &State, days: &[Day]) -> anyhow::Result<()> {
+        let trust = Trust::AllowedSigners(subjects::trust(&state.subject_records())?);
+        let (_, last) = days.last().context("no days")?;
+        let last_path = PathBuf::from(&last[1].name);
+        let signature = std::fs::read(cli::with_suffix(&last_path, ".sig"))?;
+        let check = verify::check_file(
+            &std::fs::read(&last_path)?,
+            Some(&signature),
+            &trust,
+            self.now,
+        );
+        self.say(&format!(
+            "   scs-report verify {}: {}",
+            cli::shown(&last_path),
+            match &check.result {
+                Ok(()) => "valid (signed by demo-ci, a delegate of demo-cloud-b)".to_owned(),
+                Err(p) => format!("INVALID: {p}"),
+            }
+        ))?;
+        let allowed = self.dir.join("subjects.allowed_signers");
+        std::fs::write(
+            &allowed,
+            subjects::allowed_signers(&state.subject_records())?,
+        )?;
+        self.say(&format!(
+            "   ssh-keygen -Y verify -I demo-cloud-b: {}",
+            ssh_keygen_verify(&allowed, &last_path)
+        ))?;
+        let tampered = std::fs::read_to_string(&last_path)?.replacen(": 1\n", ": -1\n", 1);
+        let t = verify::check_file(tampered.as_bytes(), Some(&signature), &trust, self.now);
+        self.say(&format!(
+            "   the same report with one result changed: {}",
+            t.result
+                .err()
+                .map_or("valid (unexpected!)".into(), |p| format!("invalid: {p}"))
+        ))?;
+        Ok(())
+    }
+
+    /// 4. Ingestion: each day's reports as received ten minutes after the run.
+    fn ingest(
+        &self,
+        registry: &Registry,
+        forum_key: &SigningKey,
+        days: &[Day],
+    ) -> anyhow::Result<()> {
+        let mut ingested = 0;
+        for (checked_at, files) in days {
+            let received_at = checked_at.and_utc() + Duration::minutes(10);
+            ingested += ingest_call(registry, forum_key, files, received_at, self.now)?;
+        }
+        self.say(&format!(
+            "\n4. scs-cert ingest --received-at …: {ingested} reports recorded in the ledger, one signed commit per call"
+        ))?;
+        let first = days.first().context("no days")?;
+        let again = ingest_call(registry, forum_key, &first.1, self.now, self.now)?;
+        self.say(&format!(
+            "   ingesting the first day again: {again} new (a no-op)"
+        ))?;
+        Ok(())
+    }
+
+    /// 4, continued: a report dated after its receipt is refused.
+    fn refuse_future_report(
+        &self,
+        registry: &Registry,
+        spec: &Spec,
+        version: &Version,
+        keys: &OperatorKeys,
+    ) -> anyhow::Result<()> {
+        let text = demo::report_document(
+            spec,
             version,
             "demo-cloud-a",
-            2 * u64::from(day),
-            checked_at,
+            9999,
+            (self.now + Duration::hours(3)).naive_utc(),
             |_, _| Some(1),
         );
-        let doc_b = demo::report_document(
-            &spec,
-            version,
-            "demo-cloud-b",
-            2 * u64::from(day) + 1,
-            checked_at,
-            |i, _| {
-                if b_fails && i == 3 { Some(-1) } else { Some(1) }
-            },
+        let signature = sig::sign(&keys.cloud_a, &Namespace::report(), text.as_bytes())?;
+        let future = Submission::detached(
+            "future.yaml".into(),
+            text.as_bytes(),
+            Some(signature.to_armored().as_bytes()),
         );
-        let mut files = Vec::new();
-        for (who, text, key) in [("a", doc_a, &key_a), ("b", doc_b, &key_ci)] {
-            let path = reports_dir.join(format!("{}-{who}.yaml", checked_at.date()));
-            let signature = sig::sign(key, &Namespace::report(), text.as_bytes())?;
-            cli::write_new_file(&path, text.as_bytes(), false)?;
-            cli::write_new_file(
-                &cli::with_suffix(&path, ".sig"),
-                signature.to_armored().as_bytes(),
-                false,
-            )?;
-            files.push(Submission::detached(
-                cli::shown(&path).to_string(),
-                text.as_bytes(),
-                Some(signature.to_armored().as_bytes()),
-            ));
+        let state = State::load(registry)?;
+        let known = state::ledger_index(registry)?;
+        let outcome = ingest::decide(
+            &state,
+            &known,
+            &[future],
+            Receipt {
+                received_at: self.now,
+                declared: false,
+                ingested_at: self.now,
+            },
+        )?;
+        if let Some(FileOutcome::Rejected(r)) = outcome.first() {
+            self.say(&format!(
+                "   a report dated three hours ahead: rejected: {r}"
+            ))?;
         }
-        days.push((checked_at, files));
+        Ok(())
     }
-    say(&format!(
-        "\n3. scs-report sign: {} daily reports for each cloud in {}",
-        DAYS,
-        cli::shown(&reports_dir)
-    ))?;
-    let trust = Trust::AllowedSigners(subjects::trust(&state.subject_records())?);
-    let (_, last) = days.last().context("no days")?;
-    let last_path = PathBuf::from(&last[1].name);
-    let check = verify::check_file(
-        &std::fs::read(&last_path)?,
-        Some(&std::fs::read(cli::with_suffix(&last_path, ".sig"))?),
-        &trust,
-        now,
-    );
-    say(&format!(
-        "   scs-report verify {}: {}",
-        cli::shown(&last_path),
-        match &check.result {
-            Ok(()) => "valid (signed by demo-ci, a delegate of demo-cloud-b)".to_owned(),
-            Err(p) => format!("INVALID: {p}"),
-        }
-    ))?;
-    let allowed = dir.join("subjects.allowed_signers");
-    std::fs::write(
-        &allowed,
-        subjects::allowed_signers(&state.subject_records())?,
-    )?;
-    say(&format!(
-        "   ssh-keygen -Y verify -I demo-cloud-b: {}",
-        ssh_keygen_verify(&allowed, &last_path)
-    ))?;
-    let tampered = std::fs::read_to_string(&last_path)?.replacen(": 1\n", ": -1\n", 1);
-    let t = verify::check_file(
-        tampered.as_bytes(),
-        Some(&std::fs::read(cli::with_suffix(&last_path, ".sig"))?),
-        &trust,
-        now,
-    );
-    say(&format!(
-        "   the same report with one result changed: {}",
-        t.result
-            .err()
-            .map_or("valid (unexpected!)".into(), |p| format!("invalid: {p}"))
-    ))?;
 
-    // 4. Ingestion: each day's reports as received ten minutes after the run.
-    let mut ingested = 0;
-    for (checked_at, files) in &days {
-        let received_at = checked_at.and_utc() + Duration::minutes(10);
-        ingested += ingest_call(&registry, &forum_key, files, received_at, now)?;
-    }
-    say(&format!(
-        "\n4. scs-cert ingest --received-at …: {ingested} reports recorded in the ledger, one signed commit per call"
-    ))?;
-    let again = ingest_call(&registry, &forum_key, &days[0].1, now, now)?;
-    say(&format!(
-        "   ingesting the first day again: {} new (a no-op)",
-        again
-    ))?;
-    let future_text = demo::report_document(
-        &spec,
-        version,
-        "demo-cloud-a",
-        9999,
-        (now + Duration::hours(3)).naive_utc(),
-        |_, _| Some(1),
-    );
-    let future_sig = sig::sign(&key_a, &Namespace::report(), future_text.as_bytes())?;
-    let future = Submission::detached(
-        "future.yaml".into(),
-        future_text.as_bytes(),
-        Some(future_sig.to_armored().as_bytes()),
-    );
-    let state = State::load(&registry)?;
-    let known = state::ledger_index(&registry)?;
-    let outcome = ingest::decide(
-        &state,
-        &known,
-        &[future],
-        Receipt {
-            received_at: now,
-            declared: false,
-            ingested_at: now,
-        },
-    )?;
-    if let Some(FileOutcome::Rejected(r)) = outcome.first() {
-        say(&format!(
-            "   a report dated three hours ahead: rejected: {r}"
+    /// 5. Who is compliant; 6. who may be certified.
+    fn judge(&self) -> anyhow::Result<()> {
+        self.say(&format!(
+            "\n5. scs-cert status --at {}\n",
+            format_instant(self.now)
         ))?;
-    }
-
-    // 5. Who is compliant, who may be certified.
-    say(&format!(
-        "\n5. scs-cert status --at {}\n",
-        format_instant(now)
-    ))?;
-    let show_ctx = registry_ctx(&registry_dir, 0);
-    cmd::status::run(
-        &show_ctx,
-        StatusArgs {
-            subjects: vec!["demo-cloud-a".into(), "demo-cloud-b".into()],
-            scope: None,
-            at: Some(at_arg(now)?),
-            json: false,
-        },
-    )?;
-    say(
-        "\n6. scs-cert eligible SUBJECT --scope scs-compatible-iaas (28-day observation window)\n",
-    )?;
-    for s in ["demo-cloud-a", "demo-cloud-b"] {
-        cmd::eligible::run(
-            &show_ctx,
-            EligibleArgs {
-                subject: s.into(),
-                scope: "scs-compatible-iaas".into(),
-                version: None,
-                at: Some(at_arg(now)?),
-                window: None,
+        cmd::status::run(
+            &self.shown,
+            StatusArgs {
+                subjects: vec!["demo-cloud-a".into(), "demo-cloud-b".into()],
+                scope: None,
+                at: Some(at_arg(self.now)?),
                 json: false,
             },
         )?;
+        self.say(
+            "\n6. scs-cert eligible SUBJECT --scope scs-compatible-iaas (28-day observation window)\n",
+        )?;
+        for s in ["demo-cloud-a", "demo-cloud-b"] {
+            cmd::eligible::run(
+                &self.shown,
+                EligibleArgs {
+                    subject: s.into(),
+                    scope: "scs-compatible-iaas".into(),
+                    version: None,
+                    at: Some(at_arg(self.now)?),
+                    window: None,
+                    json: false,
+                },
+            )?;
+        }
+        Ok(())
     }
 
-    // 7. Certificates.
-    say("\n7. scs-cert issue SUBJECT --scope scs-compatible-iaas\n")?;
-    let state = State::load(&registry)?;
-    let mut issued = None;
-    for s in ["demo-cloud-a", "demo-cloud-b"] {
-        let subject = s.parse()?;
-        let request = certificates::Request {
-            subject: &subject,
-            scope: "scs-compatible-iaas",
-            version: None,
-            holder: None,
-            override_reason: None,
-            renews: None,
-            at: now,
-        };
-        match certificates::issue(&registry, &state, &request, &forum_key, now) {
-            Ok((id, _)) => {
-                say(&format!(
-                    "   {s}: issued {id}, valid until {}",
-                    format_instant(scs_cert::cert::one_year_after(now)?)
-                ))?;
-                issued = Some(id);
+    /// 7. Certificates: issued to the eligible cloud, refused to the other; the issued one
+    ///    judged by openssl. Returns the issued certificate.
+    fn issue(
+        &self,
+        registry: &Registry,
+        forum_key: &SigningKey,
+    ) -> anyhow::Result<Option<CertificateId>> {
+        self.say("\n7. scs-cert issue SUBJECT --scope scs-compatible-iaas\n")?;
+        let state = State::load(registry)?;
+        let mut issued = None;
+        for s in ["demo-cloud-a", "demo-cloud-b"] {
+            let subject = s.parse()?;
+            let request = certificates::Request {
+                subject: &subject,
+                scope: "scs-compatible-iaas",
+                version: None,
+                holder: None,
+                override_reason: None,
+                renews: None,
+                at: self.now,
+            };
+            match certificates::issue(registry, &state, &request, forum_key, self.now) {
+                Ok((id, _)) => {
+                    self.say(&format!(
+                        "   {s}: issued {id}, valid until {}",
+                        format_instant(scs_cert::cert::one_year_after(self.now)?)
+                    ))?;
+                    issued = Some(id);
+                }
+                Err(certificates::CertError::NotEligible { .. }) => self.say(&format!(
+                    "   {s}: refused (not eligible; the reasons are those of step 6)"
+                ))?,
+                Err(e) => return Err(e.into()),
             }
-            Err(certificates::CertError::NotEligible { .. }) => say(&format!(
-                "   {s}: refused (not eligible; the reasons are those of step 6)"
-            ))?,
-            Err(e) => return Err(e.into()),
         }
+        if let Some(id) = &issued {
+            self.say(&format!(
+                "   openssl verify -crl_check {}: {}",
+                id.pem_path(),
+                openssl_verify(&self.registry_dir, &id.pem_path())
+            ))?;
+        }
+        Ok(issued)
     }
-    let issued_id = issued.clone();
-    if let Some(id) = issued {
-        say(&format!(
-            "   openssl verify -crl_check {}: {}",
-            id.pem_path(),
-            openssl_verify(&registry_dir, &id.pem_path())
-        ))?;
-        say(&format!("\n8. scs-cert verify {id}\n"))?;
+
+    /// 8. The certificate checked as anyone would check it.
+    fn verify_certificate(&self, id: &CertificateId) -> anyhow::Result<()> {
+        self.say(&format!("\n8. scs-cert verify {id}\n"))?;
         cmd::verify::run(
-            &show_ctx,
+            &self.shown,
             crate::cli::VerifyArgs {
                 certificate: id.to_string(),
                 keys: None,
                 crl: None,
                 ca: None,
                 require_crl: false,
-                at: Some(at_arg(now)?),
+                at: Some(at_arg(self.now)?),
                 json: false,
             },
         )?;
+        Ok(())
     }
-    if let Some(id) = &issued_id {
-        say(&format!("\n9. scs-cert render {id} --lang de|en\n"))?;
+
+    /// 9. The Urkunde in both languages.
+    fn render(&self, id: &CertificateId, state: &State) -> anyhow::Result<()> {
+        self.say(&format!("\n9. scs-cert render {id} --lang de|en\n"))?;
         for lang in ["de", "en"] {
-            let out = dir.join(format!("{id}.{lang}.pdf"));
+            let out = self.dir.join(format!("{id}.{lang}.pdf"));
             let args = crate::cli::RenderArgs {
                 ids: vec![id.to_string()],
                 all: false,
@@ -319,30 +435,35 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
                 force: false,
                 at: None,
             };
-            match cmd::render::run(&quiet_ctx, args) {
-                Ok(_) => say(&format!(
+            match cmd::render::run(&self.quiet, args) {
+                Ok(_) => self.say(&format!(
                     "   {}: the Urkunde (PDF/A-2b, one page, QR code to {})",
                     cli::shown(&out),
                     state.forum.status_url(id.as_str())
                 ))?,
-                Err(e) => say(&format!("   not rendered: {e:#}"))?,
+                Err(e) => self.say(&format!("   not rendered: {e:#}"))?,
             }
         }
+        Ok(())
     }
-    say("\n10. scs-cert registry verify\n")?;
-    cmd::registry::run(
-        &show_ctx,
-        crate::cli::RegistryCommand::Verify {
-            json: false,
-            require_archive: true,
-        },
-    )?;
-    say(&format!(
-        "\n   git log: {} signed commits; the registry is in {} (keep it: scs-cert demo --dir DIR)",
-        commit_count(&registry)?,
-        cli::shown(&registry_dir)
-    ))?;
-    Ok(Outcome::Success)
+
+    /// 10. The whole history audited.
+    fn verify_history(&self, registry: &Registry) -> anyhow::Result<()> {
+        self.say("\n10. scs-cert registry verify\n")?;
+        cmd::registry::run(
+            &self.shown,
+            crate::cli::RegistryCommand::Verify {
+                json: false,
+                require_archive: true,
+            },
+        )?;
+        self.say(&format!(
+            "\n   git log: {} signed commits; the registry is in {} (keep it: scs-cert demo --dir DIR)",
+            registry.history()?.len(),
+            cli::shown(&self.registry_dir)
+        ))?;
+        Ok(())
+    }
 }
 
 /// What the real openssl says of a certificate against the forum CA and the CRL.
@@ -430,10 +551,6 @@ fn ingest_call(
         .iter()
         .filter(|o| matches!(o, FileOutcome::Ingested { .. }))
         .count())
-}
-
-fn commit_count(registry: &Registry) -> anyhow::Result<usize> {
-    Ok(registry.history()?.len())
 }
 
 /// What plain git says of the registry's last commit.
