@@ -11,7 +11,9 @@ use std::fmt;
 use crate::report::Verdict;
 
 /// The verdict of a target (a set of testcases), worst first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum TargetVerdict {
     /// Some testcase failed.

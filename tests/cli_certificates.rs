@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
 use scs_testkit::cli;
+use scs_testkit::schema::json_lines;
 use scs_testkit::tools;
 
 use cli::{Run, cert, run};
@@ -108,10 +109,7 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
 
 fn certificates(dir: &Path, at: &str) -> Vec<serde_json::Value> {
     let r = ok(cert(dir, &["certificates", "--json", "--at", at]));
-    r.stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    json_lines(&r.stdout)
 }
 
 #[test]
@@ -327,11 +325,7 @@ fn manual_checks_count_for_a_quarter_and_attention_says_what_to_do() {
         &dir,
         &["attention", "--json", "--at", "2026-06-10T00:00:00Z"],
     ));
-    let items: Vec<serde_json::Value> = r
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let items = json_lines(&r.stdout);
     let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"findings"), "{kinds:?}");
     assert!(kinds.contains(&"manual-check-due"), "{kinds:?}");
@@ -835,7 +829,7 @@ fn offline_verify_without_a_crl_says_revocation_was_not_checked() {
     assert!(r.stderr.contains("revocation not checked"), "{}", r.stderr);
     let r = verify_offline(&dir, &id, &["--json"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let v = json_lines(&r.stdout).remove(0);
     assert_eq!(v["revocation"], "not checked", "{}", r.stdout);
     let r = verify_offline(&dir, &id, &["--require-crl"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
@@ -845,7 +839,7 @@ fn offline_verify_without_a_crl_says_revocation_was_not_checked() {
     // With the CRL: withdrawn, and the record says revocation was checked.
     let r = verify_offline(&dir, &id, &["--crl", "crl.pem", "--require-crl", "--json"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let v = json_lines(&r.stdout).remove(0);
     assert_eq!(v["status"], "withdrawn");
     assert_eq!(v["revocation"], "checked", "{}", r.stdout);
     // A CRL without the CA to check it is not silently ignored.
@@ -857,6 +851,6 @@ fn offline_verify_without_a_crl_says_revocation_was_not_checked() {
     fs::rename(dir.join("ca.pem"), dir.join("reg/keys/forum-ca.pem")).unwrap();
     // With a registry, the events decide.
     let r = cert(&dir, &["verify", &id, "--json"]);
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let v = json_lines(&r.stdout).remove(0);
     assert_eq!(v["revocation"], "checked", "{}", r.stdout);
 }

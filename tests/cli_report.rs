@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
 
+use scs_testkit::schema::json_lines;
 use scs_testkit::tools;
 
 use std::fs;
@@ -48,12 +49,6 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
     fs::write(dir.join("allowed"), format!("{SUBJECT_A} {public}")).unwrap();
     fs::write(dir.join("report.yaml"), REPORT).unwrap();
     (tmp, dir)
-}
-
-fn json_lines(s: &str) -> Vec<serde_json::Value> {
-    s.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]

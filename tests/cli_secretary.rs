@@ -5,6 +5,7 @@
 
 use scs_testkit::cli;
 use scs_testkit::registry;
+use scs_testkit::schema::json_lines;
 use scs_testkit::tools;
 
 use cli::{cert, run};
@@ -14,12 +15,6 @@ use std::path::Path;
 use std::process::Command;
 
 use registry::{CERT, IAAS, REPORT, report, setup, write_signed};
-
-fn json_lines(s: &str) -> Vec<serde_json::Value> {
-    s.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(tools::require("git").unwrap())

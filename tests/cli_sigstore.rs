@@ -23,10 +23,9 @@ fn verify(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let first = stdout
-        .lines()
+    let first = scs_testkit::schema::json_lines(&stdout)
+        .into_iter()
         .next()
-        .map(|l| serde_json::from_str(l).unwrap())
         .unwrap_or_default();
     (out.status.code().unwrap_or(-1), first)
 }

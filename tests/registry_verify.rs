@@ -197,7 +197,7 @@ fn a_clean_registry_verifies_and_a_plain_clone_says_the_archive_was_not_checked(
     );
     let r = cert(&fx.dir, &["registry", "verify", "--json"]);
     assert_eq!(r.code, 0);
-    let summary: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let summary = scs_testkit::schema::json_lines(&r.stdout).remove(0);
     assert_eq!(summary["valid"], true);
     assert_eq!(summary["ledger_lines"], 3);
 

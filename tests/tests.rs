@@ -14,6 +14,7 @@ mod interop_git;
 mod interop_openssl;
 mod interop_pdf;
 mod interop_ssh;
+mod output_schemas;
 mod property;
 mod registry_ingest;
 mod registry_recover;

@@ -7,7 +7,9 @@ use std::fmt;
 /// The order is the numeric order of the upstream encoding, so `Fail < Abort < Pass`, and the
 /// worse of two verdicts is the smaller one. "Missing" is not a verdict a report can carry; it is
 /// the absence of a result and is modelled by the evaluating code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Verdict {
     /// The testcase failed (-1).

@@ -1,5 +1,6 @@
 //! Running the project's binaries in a test: exit code and both streams, in a given folder,
-//! with no registry from the environment and no colour.
+//! with no registry from the environment and no colour; `--json` output is checked against
+//! the published schemas.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -21,11 +22,16 @@ pub fn run(exe: &str, dir: &Path, args: &[&str]) -> Run {
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {exe}: {e}"));
-    Run {
+    let run = Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    // Every --json answer is judged against the published schemas, whatever the test checks.
+    if args.contains(&"--json") {
+        crate::schema::json_lines(&run.stdout);
     }
+    run
 }
 
 /// `scs-cert --registry reg ARGS` in `dir`.

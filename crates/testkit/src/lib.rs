@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod manpages;
 pub mod registry;
+pub mod schema;
 pub mod sigstore_bundle;
 pub mod tools;
 

@@ -1,9 +1,8 @@
 //! `scs-cert attention`: what needs the secretary now.
 
-use serde_json::json;
-
 use scs_cert::attention::{self, FindingsReason, Item};
 use scs_cert::cert::Status;
+use scs_cert::output::AttentionRecord;
 use scs_cert::time::format_instant;
 use scs_cli::Outcome;
 use scs_registry::{certificates, ledger, state};
@@ -29,14 +28,15 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
         let evidence = ledger::evidence(&state::ledger_lines(&registry, &subject, &r.scope.uuid)?);
         for item in attention::items(r, &scope.spec, &evidence, at) {
             items += 1;
-            let (value, line) = match item {
+            if args.json {
+                ctx.printer.record(&AttentionRecord::new(r, &item))?;
+                continue;
+            }
+            let line = match item {
                 Item::Findings { findings, .. } if findings.reason == FindingsReason::NotListed => {
-                    (
-                        json!({"type": "attention", "kind": "findings", "id": id.as_str(), "subject": r.subject, "reason": "version not listed in the timeline"}),
-                        format!(
-                            "FINDINGS  {id} {}: version {} is no longer listed in the scope's timeline",
-                            r.subject, r.version
-                        ),
+                    format!(
+                        "FINDINGS  {id} {}: version {} is no longer listed in the scope's timeline",
+                        r.subject, r.version
                     )
                 }
                 Item::Findings { findings, since } => {
@@ -44,26 +44,18 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                         FindingsReason::NoLongerCertifiable => "version no longer certifiable",
                         _ => "not compliant",
                     };
-                    let testcases = findings.testcases;
-                    (
-                        json!({"type": "attention", "kind": "findings", "id": id.as_str(), "subject": r.subject,
-                        "since": since.map(format_instant), "testcases": testcases, "reason": reason}),
-                        format!(
-                            "FINDINGS  {id} {} {} {}: {reason} since {}: {}",
-                            r.subject,
-                            r.scope.name,
-                            r.version,
-                            since.map_or_else(|| "?".into(), format_instant),
-                            testcases.join(", ")
-                        ),
+                    format!(
+                        "FINDINGS  {id} {} {} {}: {reason} since {}: {}",
+                        r.subject,
+                        r.scope.name,
+                        r.version,
+                        since.map_or_else(|| "?".into(), format_instant),
+                        findings.testcases.join(", ")
                     )
                 }
-                Item::Expiring { days_left } => (
-                    json!({"type": "attention", "kind": "expiring", "id": id.as_str(), "subject": r.subject, "valid_until": r.valid_until, "days_left": days_left}),
-                    format!(
-                        "EXPIRING  {id} {}: valid until {} ({days_left} days); renew with `scs-cert renew {id}`",
-                        r.subject, r.valid_until,
-                    ),
+                Item::Expiring { days_left } => format!(
+                    "EXPIRING  {id} {}: valid until {} ({days_left} days); renew with `scs-cert renew {id}`",
+                    r.subject, r.valid_until,
                 ),
                 Item::ManualCheckDue {
                     testcase,
@@ -73,16 +65,13 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                         || "no unexpired result".to_owned(),
                         |t| format!("result expires {}", format_instant(t)),
                     );
-                    (
-                        json!({"type": "attention", "kind": "manual-check-due", "id": id.as_str(), "subject": r.subject, "testcase": testcase, "detail": due}),
-                        format!(
-                            "MANUAL    {id} {}: manual check {testcase} due ({due})",
-                            r.subject
-                        ),
+                    format!(
+                        "MANUAL    {id} {}: manual check {testcase} due ({due})",
+                        r.subject
                     )
                 }
             };
-            say(ctx, args.json, value, &line)?;
+            ctx.printer.result(&line)?;
         }
     }
     if items == 0 && !args.json {
@@ -92,12 +81,4 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
         ));
     }
     Ok(Outcome::Success)
-}
-
-fn say(ctx: &Ctx, json: bool, value: serde_json::Value, line: &str) -> std::io::Result<()> {
-    if json {
-        ctx.printer.json(&value)
-    } else {
-        ctx.printer.result(line)
-    }
 }

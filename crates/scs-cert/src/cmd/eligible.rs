@@ -1,7 +1,7 @@
 //! `scs-cert eligible`
 
 use anyhow::anyhow;
-use serde_json::{Value, json};
+use scs_cert::output::EligibilityRecord;
 
 use scs_cert::eval::{self, Eligibility};
 use scs_cert::subject::Subject;
@@ -30,8 +30,12 @@ pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
     )?);
     let decision = eval::decide(&scope.spec, args.version.as_deref(), &evidence, at, window)?;
     if args.json {
-        ctx.printer
-            .json(&decision_json(&subject, scope.spec.uuid(), at, &decision))?;
+        ctx.printer.record(&EligibilityRecord::new(
+            &subject,
+            scope.spec.uuid(),
+            at,
+            &decision,
+        ))?;
     } else {
         print_decision(ctx, &subject, &scope.slug, &decision)?;
     }
@@ -86,51 +90,4 @@ fn print_decision(
         }
     }
     Ok(())
-}
-
-pub(crate) fn decision_json(
-    subject: &Subject,
-    scope: &str,
-    at: time::Instant,
-    decision: &Eligibility,
-) -> Value {
-    let stretch = |s: &eval::Stretch| json!({"since": s.since.map(format_instant), "until": s.until.map(format_instant)});
-    match decision {
-        Eligibility::Eligible {
-            version,
-            validity,
-            window,
-            evidence,
-        } => json!({
-            "type": "eligibility", "schema_version": 1,
-            "subject": subject.to_string(), "scope": scope, "at": format_instant(at),
-            "eligible": true, "version": version, "validity": validity.to_string(),
-            "window": {"start": format_instant(window.start), "end": format_instant(window.end)},
-            "evidence": evidence.iter().map(|r| json!({"run": r.run, "sha256": r.digest, "checked_at": format_instant(r.checked_at.and_utc())})).collect::<Vec<_>>(),
-        }),
-        Eligibility::NotEligible {
-            version,
-            window,
-            non_compliant,
-            reasons,
-        } => json!({
-            "type": "eligibility", "schema_version": 1,
-            "subject": subject.to_string(), "scope": scope, "at": format_instant(at),
-            "eligible": false, "version": version,
-            "window": {"start": format_instant(window.start), "end": format_instant(window.end)},
-            "non_compliant": non_compliant.iter().map(stretch).collect::<Vec<_>>(),
-            "reasons": reasons.iter().map(|r| match r {
-                eval::Reason::Testcase { testcase, finding, during, report } => json!({
-                    "kind": "testcase", "testcase": testcase, "finding": finding.to_string(),
-                    "during": stretch(during),
-                    "report": report.as_ref().map(|r| json!({"run": r.run, "sha256": r.digest})),
-                    "message": r.to_string(),
-                }),
-                eval::Reason::NotCertifiable { validity, during } => json!({
-                    "kind": "version", "validity": validity.map(|v| v.to_string()), "during": stretch(during), "message": r.to_string(),
-                }),
-                _ => json!({"kind": "other", "message": r.to_string()}),
-            }).collect::<Vec<_>>(),
-        }),
-    }
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use serde_json::json;
+use scs_cert::output::{IngestRecord, Problem};
 
 use scs_cert::report::MAX_REPORT_BYTES;
 use scs_cli::{self as cli, Outcome, Tone};
@@ -76,7 +76,10 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
     for (file, why) in &skipped {
         let name = cli::shown(&file);
         if args.json {
-            ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "skipped", "reason": why}))?;
+            ctx.printer.record(&IngestRecord::skipped(
+                file.display().to_string(),
+                why.to_string(),
+            ))?;
         } else {
             ctx.printer.result(&format!("skipped   {name}: {why}"))?;
         }
@@ -95,7 +98,11 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
             Note::Ingested { sha256, documents } => {
                 ingested += 1;
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "ingested", "sha256": sha256, "documents": documents}))?;
+                    ctx.printer.record(&IngestRecord::ingested(
+                        file.display().to_string(),
+                        sha256.clone(),
+                        *documents,
+                    ))?;
                 } else {
                     ctx.printer.result(&format!(
                         "{}  {name}: {documents} document(s), sha256 {sha256}",
@@ -106,7 +113,10 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
             Note::Present { sha256 } => {
                 present += 1;
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "already-present", "sha256": sha256}))?;
+                    ctx.printer.record(&IngestRecord::already_present(
+                        file.display().to_string(),
+                        sha256.clone(),
+                    ))?;
                 } else {
                     ctx.printer.result(&format!(
                         "present   {name}: already in the registry (sha256 {sha256})"
@@ -117,7 +127,10 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
                 rejected += 1;
                 outcome = outcome.worst(Outcome::Negative);
                 if args.json {
-                    ctx.printer.json(&json!({"type": "ingest", "schema_version": 1, "file": file.display().to_string(), "outcome": "rejected", "problem": {"code": r.code(), "message": r.to_string()}}))?;
+                    ctx.printer.record(&IngestRecord::rejected(
+                        file.display().to_string(),
+                        Problem::new(r.code(), r),
+                    ))?;
                 } else {
                     ctx.printer.result(&format!(
                         "{}  {name}: {r}",

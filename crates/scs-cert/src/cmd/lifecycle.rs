@@ -1,7 +1,7 @@
 //! `scs-cert issue|renew|suspend|reinstate|withdraw|certificates`
 
 use anyhow::anyhow;
-use serde_json::json;
+use scs_cert::output::CertificateEntry;
 
 use scs_cert::cert::{CertificateId, Event, Status, WithdrawalCode};
 use scs_cert::eval::Eligibility;
@@ -172,14 +172,8 @@ pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome>
             None => status.to_string(),
         };
         if args.json {
-            ctx.printer.json(&json!({
-                "type": "certificate", "schema_version": 1, "id": id.as_str(),
-                "status": code, "status_detail": detail, "findings": findings,
-                "subject": r.subject, "holder": r.holder, "scope": r.scope.uuid, "scope_name": r.scope.name,
-                "version": r.version, "issued": r.issued, "valid_until": r.valid_until,
-                "renews": r.renews.as_ref().map(|x| x.to_string()), "status_url": r.status_url,
-                "at": format_instant(at),
-            }))?;
+            ctx.printer
+                .record(&CertificateEntry::new(r, code, detail, findings, at))?;
         } else {
             let tone = match status {
                 Status::Active if findings.is_none() => Tone::Good,

@@ -1,7 +1,7 @@
 //! `scs-cert registry verify|recover`
 
 use anyhow::Context as _;
-use serde_json::json;
+use scs_cert::output::{FindingRecord, SummaryRecord};
 
 use scs_cli::{Outcome, Tone};
 use scs_registry::audit::{self, ArchiveCoverage, VerifyOptions};
@@ -55,15 +55,13 @@ fn verify(ctx: &Ctx, json: bool, require_archive: bool) -> anyhow::Result<Outcom
         .context("while verifying the registry history")?;
     for f in report.findings() {
         if json {
-            ctx.printer.json(&json!({
-                "type": "finding",
-                "schema_version": 1,
-                "commit": f.commit().map(|c| c.to_string()),
-                "commit_number": f.position().map(|p| p + 1),
-                "code": f.kind().code(),
-                "path": f.path(),
-                "message": f.message(),
-            }))?;
+            ctx.printer.record(&FindingRecord {
+                commit: f.commit().map(|c| c.to_string()),
+                commit_number: f.position().map(|p| p + 1),
+                code: f.kind().code(),
+                path: f.path().map(str::to_owned),
+                message: f.message().to_owned(),
+            })?;
         } else {
             let commit = f.commit().map_or_else(|| "-".repeat(40), |c| c.to_string());
             let path = f.path().map(|p| format!("{p}: ")).unwrap_or_default();
@@ -81,17 +79,15 @@ fn verify(ctx: &Ctx, json: bool, require_archive: bool) -> anyhow::Result<Outcom
     };
     let first = report.first();
     if json {
-        ctx.printer.json(&json!({
-            "type": "summary",
-            "schema_version": 1,
-            "valid": report.is_clean(),
-            "commits": report.commits(),
-            "ledger_lines": report.ledger_lines(),
-            "archive_checked": archive_checked,
-            "archive_objects": objects,
-            "findings": report.findings().len(),
-            "first_commit": first.and_then(|f| f.commit()).map(|c| c.to_string()),
-        }))?;
+        ctx.printer.record(&SummaryRecord {
+            valid: report.is_clean(),
+            commits: report.commits(),
+            ledger_lines: report.ledger_lines(),
+            archive_checked,
+            archive_objects: objects,
+            findings: report.findings().len(),
+            first_commit: first.and_then(|f| f.commit()).map(|c| c.to_string()),
+        })?;
     } else {
         let archive = if archive_checked {
             format!("{objects} archive object(s) checked")

@@ -1,8 +1,7 @@
 //! `scs-cert status`
 
-use serde_json::{Value, json};
-
 use scs_cert::eval::{self, Evidence};
+use scs_cert::output::StatusRecord;
 use scs_cert::subject::Subject;
 use scs_cert::target::TargetVerdict;
 use scs_cert::time::{Instant, format_instant};
@@ -63,83 +62,21 @@ pub(crate) fn run(ctx: &Ctx, args: StatusArgs) -> anyhow::Result<Outcome> {
             scs_cert::parallel::workers(),
             |(subject, scope, evidence)| {
                 if json {
-                    vec![status_json(subject, scope, evidence, at).to_string()]
+                    let record = StatusRecord::new(subject, &scope.spec, evidence, at);
+                    scs_cert::output::to_json(&record).map(|v| vec![v.to_string()])
                 } else {
-                    status_lines(printer, subject, scope, evidence, at)
+                    Ok(status_lines(printer, subject, scope, evidence, at))
                 }
             },
         );
         for lines in outputs {
+            let lines = lines?;
             for line in lines {
                 printer.result(&line)?;
             }
         }
     }
     Ok(Outcome::Success)
-}
-
-/// Compliant stretches of every listed version over the last 18 months.
-fn status_json(
-    subject: &Subject,
-    scope: &AdoptedScope,
-    evidence: &[Evidence],
-    at: Instant,
-) -> Value {
-    let status = eval::status_at(&scope.spec, evidence, at);
-    let versions: Vec<Value> = status
-        .versions
-        .iter()
-        .map(|v| {
-            let targets: serde_json::Map<String, Value> = v
-                .targets
-                .iter()
-                .map(|(name, t)| (name.clone(), json!(t.verdict)))
-                .collect();
-            json!({
-                "version": v.version.name(),
-                "validity": v.validity.to_string(),
-                "compliant": v.is_compliant(),
-                "targets": targets,
-            })
-        })
-        .collect();
-    let results: serde_json::Map<String, Value> = eval::results_at(&scope.spec, None, evidence, at)
-        .into_iter()
-        .map(|(id, r)| {
-            (
-                id,
-                json!({
-                    "verdict": r.verdict,
-                    "checked_at": format_instant(r.checked_at.and_utc()),
-                    "expires": format_instant(r.expires),
-                    "report": r.run,
-                    "sha256": r.digest,
-                }),
-            )
-        })
-        .collect();
-    let compliance: serde_json::Map<String, Value> = eval::history(&scope.spec, evidence, at)
-        .into_iter()
-        .map(|(v, intervals)| {
-            let list: Vec<Value> = intervals
-                .iter()
-                .filter(|i| i.compliant)
-                .map(|i| json!({"start": format_instant(i.start), "end": format_instant(i.end)}))
-                .collect();
-            (v, Value::Array(list))
-        })
-        .collect();
-    json!({
-        "type": "status",
-        "schema_version": 1,
-        "subject": subject.to_string(),
-        "scope": scope.spec.uuid(),
-        "scope_name": scope.spec.name(),
-        "at": format_instant(at),
-        "versions": versions,
-        "results": results,
-        "compliance": compliance,
-    })
 }
 
 fn status_lines(

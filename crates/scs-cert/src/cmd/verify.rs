@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
-use serde_json::json;
+use scs_cert::output::CertificateCheck;
 
 use scs_cert::cert::CertificateId;
 use scs_cert::cert::check::{self, Evidence};
@@ -155,7 +155,13 @@ fn say(
     line: &str,
 ) -> std::io::Result<()> {
     if args.json {
-        ctx.printer.json(&json!({"type": "certificate-check", "schema_version": 1, "certificate": args.certificate, "valid": valid, "status": status, "revocation": revocation, "message": line}))
+        ctx.printer.record(&CertificateCheck {
+            certificate: args.certificate.clone(),
+            valid,
+            status: status.to_owned(),
+            revocation: revocation.to_owned(),
+            message: line.to_owned(),
+        })
     } else {
         ctx.printer.result(line)
     }

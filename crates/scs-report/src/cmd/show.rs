@@ -3,13 +3,13 @@
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use serde_json::{Value, json};
 
 use scs_cert::eval::{self, Evidence, VersionStatus};
+use scs_cert::output::DocumentRecord;
 use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
 use scs_cert::sig;
 use scs_cert::spec::{self, Spec, Version};
-use scs_cert::target::{TargetOutcome, TargetVerdict};
+use scs_cert::target::TargetVerdict;
 use scs_cert::time::format_instant;
 use scs_cli::{self as cli, Outcome, Printer, Tone};
 
@@ -60,7 +60,13 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
         }];
         let versions = eval::status_at(&spec, &evidence, at.and_utc()).versions;
         if args.json {
-            printer.json(&document_json(&args.file, index, doc, at, &versions))?;
+            printer.record(&DocumentRecord::new(
+                args.file.display().to_string(),
+                index,
+                doc,
+                at,
+                &versions,
+            ))?;
         } else {
             print_document(printer, &args.file, index, doc, &spec, at, &versions)?;
         }
@@ -161,61 +167,4 @@ fn describe(version: &Version, id: &str) -> String {
         s.push_str(&format!(" <{u}>"));
     }
     s
-}
-
-fn testcases_json(version: &Version, ids: &[String]) -> Value {
-    Value::Array(
-        ids.iter()
-            .map(|id| {
-                let tc = version.testcase(id);
-                json!({
-                    "id": id,
-                    "description": tc.and_then(|t| t.description()),
-                    "url": tc.and_then(|t| t.url()),
-                })
-            })
-            .collect(),
-    )
-}
-
-fn target_json(version: &Version, t: &TargetOutcome) -> Value {
-    json!({
-        "verdict": t.verdict,
-        "empty": t.empty,
-        "failed": testcases_json(version, &t.failed),
-        "aborted": testcases_json(version, &t.aborted),
-        "missing": testcases_json(version, &t.missing),
-    })
-}
-
-fn document_json(
-    file: &Path,
-    index: usize,
-    doc: &Report,
-    at: chrono::NaiveDateTime,
-    versions: &[VersionStatus<'_>],
-) -> Value {
-    let versions: Vec<Value> = versions
-        .iter()
-        .map(|v| {
-            let targets: serde_json::Map<String, Value> = v
-                .targets
-                .iter()
-                .map(|(name, t)| (name.clone(), target_json(v.version, t)))
-                .collect();
-            json!({"version": v.version.name(), "validity": v.validity.to_string(), "targets": targets})
-        })
-        .collect();
-    json!({
-        "type": "document",
-        "schema_version": 1,
-        "file": file.display().to_string(),
-        "index": index,
-        "subject": doc.subject().to_string(),
-        "scope": doc.scope_uuid(),
-        "run": doc.run_uuid().to_string(),
-        "checked_at": format_instant(doc.checked_at().and_utc()),
-        "at": format_instant(at.and_utc()),
-        "versions": versions,
-    })
 }

@@ -4,13 +4,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use serde_json::{Value, json};
 
 use scs_cert::layout;
+use scs_cert::output::FileRecord;
 use scs_cert::report::MAX_REPORT_BYTES;
 use scs_cert::sig;
 use scs_cert::subject::record::{self as subjects, SubjectRecord};
-use scs_cert::time::format_instant;
 use scs_cert::trust::{AllowedSigners, Bootstrap, Trust};
 use scs_cert::verify::{self, FileCheck};
 use scs_cli::{self as cli, Outcome, Printer, Tone};
@@ -21,8 +20,6 @@ use crate::cli::VerifyArgs;
 const MAX_TRUST_BYTES: usize = 16 * 1024 * 1024;
 /// Files checked between two rounds of output.
 const BATCH_FILES: usize = 256;
-/// Version of the JSON records this command prints.
-const SCHEMA_VERSION: u32 = 1;
 
 pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome> {
     if args.bundle.is_some() && args.files.len() != 1 {
@@ -56,11 +53,10 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
                 }
                 Err(err) => {
                     if args.json {
-                        printer.json(&json!({
-                            "type": "file", "schema_version": SCHEMA_VERSION,
-                            "file": file.display().to_string(), "valid": Value::Null,
-                            "problem": {"code": "could-not-check", "message": format!("{err:#}")},
-                        }))?;
+                        printer.record(&FileRecord::not_checked(
+                            file.display().to_string(),
+                            format!("{err:#}"),
+                        ))?;
                     } else {
                         printer.result(&format!(
                             "{}  {}: could not check: {err:#}",
@@ -266,7 +262,7 @@ fn read_evidence(
 
 fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) -> io::Result<()> {
     if json {
-        return printer.json(&check_json(file, check));
+        return printer.record(&FileRecord::new(file.display().to_string(), check));
     }
     let name = cli::shown(&file);
     let signer = check
@@ -301,39 +297,4 @@ fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) ->
             printer.result(&line)
         }
     }
-}
-
-fn check_json(file: &Path, check: &FileCheck) -> Value {
-    let documents: Vec<Value> = check
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let r = &d.report;
-            json!({
-                "index": i,
-                "subject": r.subject().to_string(),
-                "scope": r.scope_uuid(),
-                "run": r.run_uuid().to_string(),
-                "checked_at": format_instant(r.checked_at().and_utc()),
-                "valid": d.decision.is_ok(),
-                "signer": d.decision.as_ref().ok().map(|s| s.to_string()),
-                "problem": d.decision.as_ref().err().map(|e| json!({
-                    "code": e.code(), "message": e.to_string(),
-                })),
-            })
-        })
-        .collect();
-    json!({
-        "type": "file",
-        "schema_version": SCHEMA_VERSION,
-        "file": file.display().to_string(),
-        "valid": check.is_valid(),
-        "fingerprint": check.fingerprint.as_ref().map(|f| f.to_string()),
-        "sigstore_signer": check.signer,
-        "problem": check.result.as_ref().err().map(|p| json!({
-            "code": p.code(), "message": p.to_string(),
-        })),
-        "documents": documents,
-    })
 }

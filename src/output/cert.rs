@@ -1,0 +1,178 @@
+//! `scs-cert attention` (`attention`) and `scs-cert verify` (`certificate-check`).
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::Record;
+use crate::attention::{FindingsReason, Item};
+use crate::cert::CertificateRecord;
+use crate::time::format_instant;
+
+/// One thing that needs the secretary (`scs-cert attention --json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct AttentionRecord {
+    /// The certificate.
+    pub id: String,
+    /// Its subject.
+    pub subject: String,
+    /// What needs attention; its `kind` is a key of the record.
+    #[serde(flatten)]
+    pub item: AttentionItem,
+}
+
+/// What needs attention on a certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum AttentionItem {
+    /// The certified version is not compliant now (scs-0004 R8: notify, not revoke).
+    Findings {
+        /// `not compliant`, `version no longer certifiable`, or `version not listed in the
+        /// timeline`.
+        reason: &'static str,
+        /// Since when (`null`: not known).
+        since: Option<String>,
+        /// The main testcases not passing.
+        testcases: Vec<String>,
+    },
+    /// The certificate expires soon.
+    Expiring {
+        /// Its end (exclusive).
+        valid_until: String,
+        /// Whole days left.
+        days_left: i64,
+    },
+    /// A manual check of the certified version is due.
+    ManualCheckDue {
+        /// The testcase.
+        testcase: String,
+        /// `no unexpired result` or `result expires <instant>`.
+        detail: String,
+    },
+}
+
+impl Record for AttentionRecord {
+    const TYPE: &'static str = "attention";
+}
+
+impl AttentionRecord {
+    /// The record of `item` on the certificate `record`.
+    pub fn new(record: &CertificateRecord, item: &Item) -> AttentionRecord {
+        let item = match item {
+            Item::Findings { findings, since } => AttentionItem::Findings {
+                reason: match findings.reason {
+                    FindingsReason::NotCompliant => "not compliant",
+                    FindingsReason::NoLongerCertifiable => "version no longer certifiable",
+                    FindingsReason::NotListed => "version not listed in the timeline",
+                },
+                since: since.map(format_instant),
+                testcases: findings.testcases.clone(),
+            },
+            Item::Expiring { days_left } => AttentionItem::Expiring {
+                valid_until: record.valid_until.clone(),
+                days_left: *days_left,
+            },
+            Item::ManualCheckDue {
+                testcase,
+                result_expires,
+            } => AttentionItem::ManualCheckDue {
+                testcase: testcase.clone(),
+                detail: result_expires.map_or_else(
+                    || "no unexpired result".to_owned(),
+                    |t| format!("result expires {}", format_instant(t)),
+                ),
+            },
+        };
+        AttentionRecord {
+            id: record.id.to_string(),
+            subject: record.subject.clone(),
+            item,
+        }
+    }
+}
+
+/// A certificate checked as anyone checks it (`scs-cert verify --json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CertificateCheck {
+    /// The certificate as given (an id or a record file).
+    pub certificate: String,
+    /// Whether it is valid.
+    pub valid: bool,
+    /// `active`, `forged`, `bad-certificate`, `expired`, `not-yet-valid`, `suspended`,
+    /// `superseded`, `withdrawn`, `unknown`, `revocation-not-checked`.
+    pub status: String,
+    /// `checked` or `not checked`.
+    pub revocation: String,
+    /// The answer in words.
+    pub message: String,
+}
+
+impl Record for CertificateCheck {
+    const TYPE: &'static str = "certificate-check";
+}
+
+/// One certificate and its status at an instant (`scs-cert certificates --json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CertificateEntry {
+    /// The id.
+    pub id: String,
+    /// `active`, `active-with-findings`, `suspended`, `withdrawn`, `superseded`, `expired`,
+    /// `not-yet-issued`.
+    pub status: String,
+    /// The status in words.
+    pub status_detail: String,
+    /// For `active-with-findings`: the main testcases not passing (empty: the version is no
+    /// longer certifiable).
+    pub findings: Option<Vec<String>>,
+    /// The subject.
+    pub subject: String,
+    /// The holder.
+    pub holder: String,
+    /// The scope uuid.
+    pub scope: String,
+    /// The scope's name.
+    pub scope_name: String,
+    /// The certified version.
+    pub version: String,
+    /// The instant of issue.
+    pub issued: String,
+    /// The end of validity (exclusive).
+    pub valid_until: String,
+    /// The certificate this one renews.
+    pub renews: Option<String>,
+    /// The status page.
+    pub status_url: String,
+    /// The instant the status is for.
+    pub at: String,
+}
+
+impl Record for CertificateEntry {
+    const TYPE: &'static str = "certificate";
+}
+
+impl CertificateEntry {
+    /// `record` with its status `code` and `detail` and its findings at `at`.
+    pub fn new(
+        record: &CertificateRecord,
+        code: &str,
+        detail: String,
+        findings: Option<Vec<String>>,
+        at: crate::time::Instant,
+    ) -> CertificateEntry {
+        CertificateEntry {
+            id: record.id.to_string(),
+            status: code.to_owned(),
+            status_detail: detail,
+            findings,
+            subject: record.subject.clone(),
+            holder: record.holder.clone(),
+            scope: record.scope.uuid.clone(),
+            scope_name: record.scope.name.clone(),
+            version: record.version.clone(),
+            issued: record.issued.clone(),
+            valid_until: record.valid_until.clone(),
+            renews: record.renews.as_ref().map(ToString::to_string),
+            status_url: record.status_url.clone(),
+            at: format_instant(at),
+        }
+    }
+}

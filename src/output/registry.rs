@@ -1,0 +1,115 @@
+//! `scs-cert ingest` (`ingest`) and `scs-cert registry verify` (`finding`, `summary`).
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::{Problem, Record};
+
+/// What became of one file handed to `scs-cert ingest --json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct IngestRecord {
+    /// The path as given.
+    pub file: String,
+    /// `ingested`, `already-present`, `rejected` or `skipped`.
+    pub outcome: &'static str,
+    /// The archived body's digest (`ingested`, `already-present`).
+    pub sha256: Option<String>,
+    /// How many documents it holds (`ingested`).
+    pub documents: Option<usize>,
+    /// Why it was rejected.
+    pub problem: Option<Problem>,
+    /// Why it was not read (`skipped`).
+    pub reason: Option<String>,
+}
+
+impl Record for IngestRecord {
+    const TYPE: &'static str = "ingest";
+}
+
+impl IngestRecord {
+    fn new(file: String, outcome: &'static str) -> IngestRecord {
+        IngestRecord {
+            file,
+            outcome,
+            sha256: None,
+            documents: None,
+            problem: None,
+            reason: None,
+        }
+    }
+
+    /// Accepted: its `documents` ledger lines are added.
+    pub fn ingested(file: String, sha256: String, documents: usize) -> IngestRecord {
+        IngestRecord {
+            sha256: Some(sha256),
+            documents: Some(documents),
+            ..IngestRecord::new(file, "ingested")
+        }
+    }
+
+    /// Already in the registry, byte for byte.
+    pub fn already_present(file: String, sha256: String) -> IngestRecord {
+        IngestRecord {
+            sha256: Some(sha256),
+            ..IngestRecord::new(file, "already-present")
+        }
+    }
+
+    /// Refused.
+    pub fn rejected(file: String, problem: Problem) -> IngestRecord {
+        IngestRecord {
+            problem: Some(problem),
+            ..IngestRecord::new(file, "rejected")
+        }
+    }
+
+    /// An entry of a folder that is not read, and why.
+    pub fn skipped(file: String, reason: String) -> IngestRecord {
+        IngestRecord {
+            reason: Some(reason),
+            ..IngestRecord::new(file, "skipped")
+        }
+    }
+}
+
+/// One finding of `scs-cert registry verify --json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct FindingRecord {
+    /// The commit it is about (`null`: the registry as a whole).
+    pub commit: Option<String>,
+    /// Its position in the history, 1 for the first commit.
+    pub commit_number: Option<usize>,
+    /// Stable, kebab-case.
+    pub code: &'static str,
+    /// The file it is about.
+    pub path: Option<String>,
+    /// In words.
+    pub message: String,
+}
+
+impl Record for FindingRecord {
+    const TYPE: &'static str = "finding";
+}
+
+/// The last record of `scs-cert registry verify --json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SummaryRecord {
+    /// No findings.
+    pub valid: bool,
+    /// Commits walked.
+    pub commits: usize,
+    /// Ledger lines checked.
+    pub ledger_lines: usize,
+    /// Whether the archive was checked object by object.
+    pub archive_checked: bool,
+    /// Archive objects checked.
+    pub archive_objects: usize,
+    /// How many findings.
+    pub findings: usize,
+    /// The first commit with a finding.
+    pub first_commit: Option<String>,
+}
+
+impl Record for SummaryRecord {
+    const TYPE: &'static str = "summary";
+}
