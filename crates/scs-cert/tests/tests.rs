@@ -1,5 +1,5 @@
-//! The `scs-cert` binary's own suite: its completion scripts and man pages (the end-to-end
-//! suite is the workspace's `tests/`). Having a test here also makes `cargo test --workspace`
+//! The `scs-cert` binary's own suite: its completion scripts, man pages and command-line
+//! cases with their exact output (the end-to-end suite is the workspace's `tests/`). Having a test here also makes `cargo test --workspace`
 //! build the binary that suite runs.
 
 const EXE: &str = env!("CARGO_BIN_EXE_scs-cert");
@@ -24,4 +24,20 @@ fn man_pages_for_the_tool_and_every_command() {
             "registry-verify",
         ],
     );
+}
+
+/// The command-line cases as data: each `tests/cmd/*.toml` pins one invocation's stdout,
+/// stderr and exit status exactly (those with `fs.base = "fixtures"` run in a copy of
+/// `tests/cmd/fixtures/`); each `tests/cmd/*.trycmd` a sequence of invocations in one sandbox.
+/// After a deliberate change of output, rewrite the expected text with
+/// `TRYCMD=overwrite cargo test -p scs-cert --test tests cli_cases` and read the diff.
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new()
+        .register_bin("scs-cert", std::path::Path::new(EXE))
+        // Output as a pipe gets it, whatever the caller's colour settings and terminal width.
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .case("tests/cmd/*.toml")
+        .case("tests/cmd/*.trycmd");
 }
