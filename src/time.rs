@@ -181,6 +181,35 @@ pub fn format_instant(t: Instant) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
+/// Serde for an [`Instant`] held as an RFC 3339 string in a file we write: written by
+/// [`format_instant`], read by [`parse_rfc3339`], and a string that is not one is an error (never
+/// a fallback instant). `#[serde(with = "scs_cert::time::rfc3339")]`.
+pub mod rfc3339 {
+    use serde::{Deserialize as _, Deserializer, Serializer, de::Error as _};
+
+    use super::{Instant, format_instant, parse_rfc3339};
+
+    /// Writes `t` as [`format_instant`] does.
+    ///
+    /// # Errors
+    ///
+    /// The serializer's.
+    pub fn serialize<S: Serializer>(t: &Instant, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&format_instant(*t))
+    }
+
+    /// Reads an RFC 3339 instant in the years a registry holds.
+    ///
+    /// # Errors
+    ///
+    /// Not a string, or not such an instant.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Instant, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_rfc3339(&text)
+            .ok_or_else(|| D::Error::custom(format!("{text:?} is not an RFC 3339 instant")))
+    }
+}
+
 /// A duration given on the command line: a number with a unit (`28d`, `12h`, `90m`, `2w`,
 /// `30s`), or `0`.
 pub fn parse_duration(s: &str) -> Option<chrono::Duration> {

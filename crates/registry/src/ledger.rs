@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use scs_cert::report::Verdict;
 use scs_cert::subject::Subject;
+use scs_cert::time::Instant;
 
 /// The folder all ledgers live in.
 pub const LEDGER_DIR: &str = "ledger";
@@ -34,16 +35,20 @@ pub struct LedgerLine {
     pub sha256: String,
     /// Which document of the body this line is (0-based).
     pub document: usize,
-    /// When the test ran, as the report says (read as UTC), RFC 3339.
-    pub checked_at: String,
-    /// When the forum received the report, RFC 3339.
-    pub received_at: String,
+    /// When the test ran, as the report says (read as UTC); RFC 3339 in the file.
+    #[serde(with = "scs_cert::time::rfc3339")]
+    pub checked_at: Instant,
+    /// When the forum received the report; RFC 3339 in the file.
+    #[serde(with = "scs_cert::time::rfc3339")]
+    pub received_at: Instant,
     /// True when `received_at` was declared by the secretary (`ingest --received-at`, for
     /// importing archives of past reports) rather than the moment of ingestion.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub received_at_declared: bool,
-    /// When the registry ingested it, RFC 3339 (orders ties: the later-ingested wins).
-    pub ingested_at: String,
+    /// When the registry ingested it (orders ties: the later-ingested wins); RFC 3339 in the
+    /// file.
+    #[serde(with = "scs_cert::time::rfc3339")]
+    pub ingested_at: Instant,
     /// How it was signed: `sshsig` or `sigstore`.
     pub signature: String,
     /// The signing key (`SHA256:…`) or Sigstore identity.
@@ -57,7 +62,7 @@ pub struct LedgerLine {
 impl LedgerLine {
     /// The ledger file this line belongs in.
     pub fn path(&self) -> String {
-        let month = self.checked_at.get(..7).unwrap_or("0000-00");
+        let month = self.checked_at.format("%Y-%m");
         format!("{LEDGER_DIR}/{}/{}/{month}.jsonl", self.subject, self.scope)
     }
 
@@ -154,7 +159,7 @@ pub struct RunIndex {
     /// (run uuid, body digest) per line.
     pub runs: Vec<(String, String)>,
     /// The latest receipt of the file's lines.
-    pub latest_receipt: Option<scs_cert::time::Instant>,
+    pub latest_receipt: Option<Instant>,
 }
 
 /// Reads the [`RunIndex`] of a ledger file.
@@ -189,10 +194,10 @@ pub fn archive_path(archive_dir: &Path, sha256: &str) -> PathBuf {
 /// The engine's evidence from ledger lines of one subject and scope. Ingestion order (for
 /// ties on `checked_at`) is `ingested_at`, then the order the lines are given in.
 pub fn evidence(lines: &[LedgerLine]) -> Vec<scs_cert::eval::Evidence> {
-    let mut order: Vec<(scs_cert::time::Instant, usize)> = lines
+    let mut order: Vec<(Instant, usize)> = lines
         .iter()
         .enumerate()
-        .map(|(i, l)| (parse_instant_or_epoch(&l.ingested_at), i))
+        .map(|(i, l)| (l.ingested_at, i))
         .collect();
     order.sort();
     let mut seq = vec![0u64; lines.len()];
@@ -205,23 +210,21 @@ pub fn evidence(lines: &[LedgerLine]) -> Vec<scs_cert::eval::Evidence> {
         .map(|(l, ingest_seq)| scs_cert::eval::Evidence {
             run: l.run.clone(),
             digest: l.sha256.clone(),
-            checked_at: parse_instant_or_epoch(&l.checked_at).naive_utc(),
-            received_at: parse_instant_or_epoch(&l.received_at),
+            checked_at: l.checked_at.naive_utc(),
+            received_at: l.received_at,
             ingest_seq,
             results: l.verdicts(),
         })
         .collect()
 }
 
-/// Ledger instants are written by us in RFC 3339; an unreadable one (a hand-edited ledger)
-/// becomes the epoch, which `registry verify` reports.
-fn parse_instant_or_epoch(s: &str) -> scs_cert::time::Instant {
-    scs_cert::time::parse_rfc3339(s).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(s: &str) -> Instant {
+        scs_cert::time::parse_rfc3339(s).unwrap()
+    }
 
     #[test]
     fn line_round_trip_and_path() {
@@ -231,10 +234,10 @@ mod tests {
             scope: "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f".into(),
             sha256: sha256_hex(b"x"),
             document: 0,
-            checked_at: "2026-08-21T15:04:05.123456Z".into(),
-            received_at: "2026-08-21T15:10:00Z".into(),
+            checked_at: at("2026-08-21T15:04:05.123456Z"),
+            received_at: at("2026-08-21T15:10:00Z"),
             received_at_declared: false,
-            ingested_at: "2026-08-21T15:10:00Z".into(),
+            ingested_at: at("2026-08-21T15:10:00Z"),
             signature: "sshsig".into(),
             signer: "SHA256:abc".into(),
             signed_by: "zuul_ci".into(),
@@ -246,6 +249,10 @@ mod tests {
         );
         let text = line.to_line();
         assert!(!text.contains("received_at_declared"));
+        assert!(
+            text.contains(r#""checked_at":"2026-08-21T15:04:05.123456Z""#),
+            "{text}"
+        );
         let back = parse("p", text.as_bytes()).unwrap();
         assert_eq!(back, vec![line.clone()]);
         assert_eq!(
@@ -254,6 +261,16 @@ mod tests {
             "decode then encode gives the same bytes"
         );
         assert!(parse("p", text.replace("\"b\":-1", "\"b\":7").as_bytes()).is_err());
+        // An instant that is not one is an error, never a fallback to 1970.
+        let bad = text.replace("2026-08-21T15:10:00Z", "yesterday");
+        let err = parse("p", bad.as_bytes()).unwrap_err();
+        assert!(
+            err.message
+                .contains("\"yesterday\" is not an RFC 3339 instant"),
+            "{err}"
+        );
+        let far = text.replace("2026-08-21T15:10:00Z", "+10000-01-01T00:00:00Z");
+        assert!(parse("p", far.as_bytes()).is_err());
         assert_eq!(
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

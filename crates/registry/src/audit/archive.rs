@@ -171,7 +171,7 @@ fn disagreement(line: &LedgerLine, doc: &Report) -> Option<&'static str> {
     if line.scope != doc.scope_uuid() {
         return Some("scope");
     }
-    if scs_cert::time::parse_rfc3339(&line.checked_at) != Some(doc.checked_at().and_utc()) {
+    if line.checked_at != doc.checked_at().and_utc() {
         return Some("checked_at");
     }
     let results: BTreeMap<String, i8> = doc

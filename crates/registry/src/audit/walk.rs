@@ -406,17 +406,8 @@ impl<'r> Walker<'r> {
         scopes: &BTreeSet<String>,
         forum: Option<&AllowedSigners>,
     ) -> Option<(FindingKind, String)> {
+        // Its instants are RFC 3339: `ledger::parse` refuses a line whose are not.
         let malformed = |msg: String| Some((FindingKind::MalformedLedgerLine, msg));
-        let instant = scs_cert::time::parse_rfc3339;
-        for (field, value) in [
-            ("checked_at", &line.checked_at),
-            ("received_at", &line.received_at),
-            ("ingested_at", &line.ingested_at),
-        ] {
-            if instant(value).is_none() {
-                return malformed(format!("{field} {value:?} is not an RFC 3339 instant"));
-            }
-        }
         if !is_sha256_hex(&line.sha256) {
             return malformed(format!("sha256 {:?} is not a SHA-256 digest", line.sha256));
         }
@@ -446,7 +437,7 @@ impl<'r> Walker<'r> {
         }
         if line.signature == "forum" {
             // A manual check: signed by a forum key allowed for manual checks when recorded.
-            let received = instant(&line.received_at).unwrap_or_default();
+            let received = line.received_at;
             let allowed = forum.is_some_and(|f| {
                 f.entries().iter().any(|e| {
                     Fingerprint::of(e.key()).to_string() == line.signer
@@ -473,7 +464,7 @@ impl<'r> Walker<'r> {
                     format!("signer {} is bound to no subject", line.signer),
                 ));
             };
-            let received = instant(&line.received_at).unwrap_or_default();
+            let received = line.received_at;
             if let Err(refusal) =
                 trust.authorize(key, &line.subject, &Namespace::report(), received)
             {
@@ -481,7 +472,9 @@ impl<'r> Walker<'r> {
                     FindingKind::SignerNotBound,
                     format!(
                         "signer {} may not sign for {} at {}: {refusal}",
-                        line.signer, line.subject, line.received_at
+                        line.signer,
+                        line.subject,
+                        scs_cert::time::format_instant(line.received_at)
                     ),
                 ));
             }

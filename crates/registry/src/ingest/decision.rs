@@ -384,10 +384,10 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
             scope: d.report.scope_uuid().to_owned(),
             sha256: sha256.clone(),
             document: i,
-            checked_at: format_instant(checked_at),
-            received_at: format_instant(receipt.received_at),
+            checked_at,
+            received_at: receipt.received_at,
             received_at_declared: receipt.declared,
-            ingested_at: format_instant(receipt.ingested_at),
+            ingested_at: receipt.ingested_at,
             signature: if s.is_sigstore() {
                 "sigstore"
             } else {
