@@ -13,6 +13,8 @@ command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 # The man pages are formatted by groff, the completion scripts parsed by bash and zsh.
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+# Progress bars are judged on a real pseudo-terminal made by util-linux script.
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2

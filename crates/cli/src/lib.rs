@@ -14,7 +14,7 @@ pub use fs::{
     MAX_BUNDLE_BYTES, MAX_SIGNATURE_BYTES, Seal as SealFile, read_if_present, read_input,
     read_passphrase_file, read_seal, with_suffix, write_new_file,
 };
-pub use printer::{Color, Printer, Tone, to_stderr};
+pub use printer::{Color, Printer, Progress, Tone, to_stderr};
 
 use std::process::ExitCode;
 

@@ -135,3 +135,51 @@ pub enum Tone {
     /// Missing, aborted, could not check.
     Doubt,
 }
+
+/// Progress of long work on stderr, as a bar (indicatif). It shows only when stderr is a
+/// terminal, without `-q`, and for more than one item; otherwise every call does nothing, so
+/// logs and pipes never see it. Cleared when dropped or finished.
+#[derive(Debug)]
+pub struct Progress(indicatif::ProgressBar);
+
+impl Printer {
+    /// A progress bar over `total` items of `what` (`"files"`, `"commits"`).
+    pub fn progress(&self, total: usize, what: &str) -> Progress {
+        let shown = self.quiet == 0 && total > 1 && io::stderr().is_terminal();
+        let len = u64::try_from(total).unwrap_or(u64::MAX);
+        let bar = if shown {
+            let bar = indicatif::ProgressBar::new(len);
+            let template = format!("{{bar:40}} {{pos}}/{{len}} {what} {{elapsed}}");
+            if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+                bar.set_style(style);
+            }
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        Progress(bar)
+    }
+}
+
+impl Progress {
+    /// `n` more items done (callable from several threads).
+    pub fn inc(&self, n: usize) {
+        self.0.inc(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+
+    /// `done` items done in all.
+    pub fn set(&self, done: usize) {
+        self.0.set_position(u64::try_from(done).unwrap_or(u64::MAX));
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -301,10 +301,25 @@ pub fn verify_history(
     registry: &Registry,
     options: &VerifyOptions,
 ) -> Result<AuditReport, AuditError> {
+    verify_history_reporting(registry, options, &mut |_, _| {})
+}
+
+/// [`verify_history`], telling `progress(done, total)` after each commit walked (the library
+/// prints nothing; the binary shows a bar).
+///
+/// # Errors
+///
+/// As [`verify_history`].
+pub fn verify_history_reporting(
+    registry: &Registry,
+    options: &VerifyOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<AuditReport, AuditError> {
     let history = registry.history()?;
     let mut walker = walk::Walker::new(registry);
     for (position, &commit) in history.iter().enumerate() {
         walker.commit(position, commit)?;
+        progress(position + 1, history.len());
     }
     let (live, mut findings) = walker.finish();
     let archive_dir = registry.archive_dir();

@@ -88,12 +88,6 @@ impl Ctx {
         cli::load_signing_key(&path, self.global.passphrase_file.as_deref())
     }
 
-    /// Whether progress may be drawn: stderr is a terminal and output is not quieted.
-    pub(crate) fn printer_shows_progress(&self) -> bool {
-        use std::io::IsTerminal as _;
-        self.global.output.quiet == 0 && std::io::stderr().is_terminal()
-    }
-
     /// The wall clock.
     pub(crate) fn now(&self) -> Instant {
         cli::now()

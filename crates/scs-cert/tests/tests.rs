@@ -41,3 +41,38 @@ fn cli_cases() {
         .case("tests/cmd/*.toml")
         .case("tests/cmd/*.trycmd");
 }
+
+/// Long work shows a progress bar on a terminal's stderr, cleared before the result; with
+/// `-q`, or when stderr is not a terminal, nothing of it appears. The terminal is a real
+/// pseudo-terminal made by util-linux `script`.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let Some(script) = scs_testkit::tools::require("script") else {
+        return;
+    };
+    let (_tmp, dir) = scs_testkit::registry::setup();
+    let on_terminal = |extra: &str| {
+        let command = format!("{EXE} --registry reg {extra} registry verify");
+        let out = std::process::Command::new(&script)
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(&dir)
+            .env_remove("SCS_REGISTRY")
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_terminal("");
+    assert!(shown.contains(" commits "), "no progress bar: {shown:?}");
+    assert!(
+        shown.contains("\u{1b}[2K"),
+        "the bar is not cleared: {shown:?}"
+    );
+    assert!(shown.contains("registry history verified"), "{shown:?}");
+    let quiet = on_terminal("-q");
+    assert!(!quiet.contains(" commits "), "a bar under -q: {quiet:?}");
+    let piped = scs_testkit::cli::cert(&dir, &["registry", "verify"]);
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert!(!piped.stderr.contains(" commits "), "{}", piped.stderr);
+}

@@ -40,6 +40,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
     // Files go through in batches so memory stays bounded: only a short note per file is kept
     // for the report printed after the commit.
     let mut notes: Vec<(&Path, Note)> = Vec::with_capacity(files.len());
+    let progress = ctx.printer.progress(files.len(), "files");
     for batch in files.chunks(BATCH_FILES) {
         let read = scs_cert::parallel::map(batch, scs_cert::parallel::workers(), |f| {
             read_submission(f, args.body)
@@ -68,7 +69,9 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
             };
             notes.push((file, note));
         }
+        progress.inc(batch.len());
     }
+    progress.finish();
     let identity = admin::identity(&state.forum, &key, now)?;
     let commit = ingest
         .commit(&key, &identity)

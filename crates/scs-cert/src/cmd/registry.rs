@@ -51,8 +51,13 @@ pub(crate) fn run(ctx: &Ctx, command: RegistryCommand) -> anyhow::Result<Outcome
 fn verify(ctx: &Ctx, json: bool, require_archive: bool) -> anyhow::Result<Outcome> {
     let registry = ctx.open()?;
     let options = VerifyOptions { require_archive };
-    let report = audit::verify_history(&registry, &options)
-        .context("while verifying the registry history")?;
+    let mut bar = None;
+    let report = audit::verify_history_reporting(&registry, &options, &mut |done, total| {
+        bar.get_or_insert_with(|| ctx.printer.progress(total, "commits"))
+            .set(done);
+    })
+    .context("while verifying the registry history")?;
+    drop(bar);
     for f in report.findings() {
         if json {
             ctx.printer.record(&FindingRecord {

@@ -1,8 +1,6 @@
 //! `scs-cert render`: Urkunde PDFs for certificates.
 
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context as _, anyhow, bail};
 
@@ -91,26 +89,18 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
             );
         }
     }
-    let done = AtomicUsize::new(0);
-    let progress = ctx.printer_shows_progress() && jobs.len() > 1;
+    let progress = ctx.printer.progress(jobs.len(), "Urkunden");
     let results = scs_cert::parallel::map(
         &jobs,
         scs_cert::parallel::workers(),
         |(out, d, creation)| {
             let pdf = typst.render(&template, d, *creation)?;
             cli::write_new_file(out, &pdf, args.force)?;
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if progress {
-                let mut err = std::io::stderr().lock();
-                let _ = write!(err, "\rrendered {n}/{}", jobs.len());
-                let _ = err.flush();
-            }
+            progress.inc(1);
             anyhow::Ok(())
         },
     );
-    if progress {
-        cli::to_stderr("");
-    }
+    progress.finish();
     let mut outcome = Outcome::Success;
     for ((out, d, _), r) in jobs.iter().zip(results) {
         match r {
