@@ -44,7 +44,7 @@ pub fn findings(
     at: Instant,
 ) -> Option<Findings> {
     let status = eval::status_at(spec, evidence, at);
-    match status.version(&record.version) {
+    match status.version(record.version()) {
         Some(v) if v.is_compliant() => None,
         Some(v) => Some(Findings {
             reason: if v.validity.is_certifiable() {
@@ -101,7 +101,7 @@ pub fn items(
             .then(|| {
                 eval::compliance_intervals(
                     spec,
-                    &record.version,
+                    record.version(),
                     evidence,
                     record.issued_at().min(at),
                     at,
@@ -118,7 +118,7 @@ pub fn items(
             days_left: left.num_days(),
         });
     }
-    if let Some(version) = spec.version(&record.version) {
+    if let Some(version) = spec.version(record.version()) {
         let results = eval::results_at(spec, Some(version), evidence, at);
         for id in version.main() {
             if !version.testcase(id).is_some_and(|tc| tc.is_manual()) {

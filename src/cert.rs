@@ -23,7 +23,7 @@ pub const CERTIFICATES_DIR: &str = "certificates";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::{Instant, format_instant};
+    use crate::time::Instant;
 
     fn t(s: &str) -> Instant {
         crate::time::parse_instant(s).unwrap()
@@ -35,15 +35,15 @@ mod tests {
             id: CertificateId::new(CertificateKind::Iaas, 2026, 1),
             kind: CertificateKind::Iaas,
             holder: "Müller & Söhne GmbH".into(),
-            subject: "cloud-a".into(),
+            subject: "cloud-a".parse().unwrap(),
             subject_name: "Cloud A".into(),
             scope: ScopeRef {
                 uuid: "50393e6f-2ae1-4c5c-a62c-3b75f2abef3f".into(),
                 name: "SCS-compatible IaaS".into(),
             },
             version: "v5.1".into(),
-            issued: "2026-03-01T00:00:00Z".into(),
-            valid_until: format_instant(one_year_after(t("2026-03-01")).unwrap()),
+            issued: t("2026-03-01T00:00:00Z"),
+            valid_until: one_year_after(t("2026-03-01")).unwrap(),
             renews: None,
             decision: Decision {
                 at: "2026-03-01T00:00:00Z".into(),
@@ -89,7 +89,26 @@ mod tests {
         let back = CertificateRecord::parse(&text, "r").unwrap();
         assert_eq!(back, r);
         assert_eq!(back.to_yaml().unwrap(), text);
-        assert_eq!(r.valid_until, "2027-03-01T00:00:00Z");
+        assert!(
+            text.contains(r#"valid_until: "2027-03-01T00:00:00Z""#),
+            "{text}"
+        );
+        // A record that is not one is refused where it is read, never read as 1970.
+        for (from, to) in [
+            (r#"issued: "2026-03-01T00:00:00Z""#, "issued: yesterday"),
+            (
+                r#"valid_until: "2027-03-01T00:00:00Z""#,
+                r#"valid_until: "2025-03-01T00:00:00Z""#,
+            ),
+            ("subject: cloud-a", "subject: ../etc"),
+        ] {
+            assert!(text.contains(from), "{text}");
+            let bad = text.replace(from, to);
+            assert!(
+                CertificateRecord::parse(&bad, "r").is_err(),
+                "accepted {to}"
+            );
+        }
         assert_eq!(one_year_after(t("2028-02-29")), Ok(t("2029-02-28")));
         assert!(one_year_after(t("9999-03-01")).is_err());
     }

@@ -97,7 +97,7 @@ impl Draft<'_> {
                 .or_else(|| subject.operator.clone())
                 .or_else(|| subject.name.clone())
                 .unwrap_or_else(|| subject.subject.to_string()),
-            subject: subject.subject.to_string(),
+            subject: subject.subject.clone(),
             subject_name: subject
                 .name
                 .clone()
@@ -107,8 +107,8 @@ impl Draft<'_> {
                 name: self.spec.name().to_owned(),
             },
             version,
-            issued: format_instant(self.at),
-            valid_until: format_instant(one_year_after(self.at)?),
+            issued: self.at,
+            valid_until: one_year_after(self.at)?,
             renews: self.renews.clone(),
             decision: Decision {
                 at: format_instant(self.at),

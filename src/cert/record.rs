@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::Instant;
+use crate::subject::Subject;
+use crate::time::{Instant, format_instant};
 
 use super::{CertificateId, CertificateKind};
 
@@ -60,37 +61,47 @@ pub struct Decision {
     pub findings: Vec<String>,
 }
 
-/// The record the forum signs when it issues a certificate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The record the forum signs when it issues a certificate: read and checked ([`parse`]) or
+/// made from a decision ([`super::Draft::record`]); its fields are read through accessors, so
+/// a record in hand always has readable instants and a valid subject.
+///
+/// [`parse`]: CertificateRecord::parse
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateRecord {
-    /// Record format version.
-    pub format: u32,
-    /// The id.
-    pub id: CertificateId,
-    /// What it certifies.
-    pub kind: CertificateKind,
-    /// The organisation holding it.
-    pub holder: String,
-    /// The subject (cloud) it is for.
-    pub subject: String,
-    /// The cloud's display name.
-    pub subject_name: String,
-    /// The scope.
-    pub scope: ScopeRef,
-    /// The scope version.
-    pub version: String,
-    /// Issued at (RFC 3339).
-    pub issued: String,
-    /// Valid until (RFC 3339): issued + 1 year, whatever the scope version's expiry (R1).
-    pub valid_until: String,
-    /// The certificate this one renews.
+    pub(super) format: u32,
+    pub(super) id: CertificateId,
+    pub(super) kind: CertificateKind,
+    pub(super) holder: String,
+    pub(super) subject: Subject,
+    pub(super) subject_name: String,
+    pub(super) scope: ScopeRef,
+    pub(super) version: String,
+    pub(super) issued: Instant,
+    pub(super) valid_until: Instant,
+    pub(super) renews: Option<CertificateId>,
+    pub(super) decision: Decision,
+    pub(super) status_url: String,
+}
+
+/// The record as its file holds it, field for field in the order they are signed: the serde
+/// form of [`CertificateRecord`], with instants as the text they are written as.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordFile {
+    format: u32,
+    id: CertificateId,
+    kind: CertificateKind,
+    holder: String,
+    subject: String,
+    subject_name: String,
+    scope: ScopeRef,
+    version: String,
+    issued: String,
+    valid_until: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub renews: Option<CertificateId>,
-    /// The decision.
-    pub decision: Decision,
-    /// The status page.
-    pub status_url: String,
+    renews: Option<CertificateId>,
+    decision: Decision,
+    status_url: String,
 }
 
 /// A record that could not be read.
@@ -112,6 +123,20 @@ pub enum RecordError {
         origin: String,
         /// Which field.
         field: &'static str,
+    },
+    /// The subject is not a subject name.
+    #[error("{origin}: subject: {message}")]
+    BadSubject {
+        /// The file.
+        origin: String,
+        /// Why.
+        message: String,
+    },
+    /// The certificate would end before it starts.
+    #[error("{origin}: valid_until is not after issued")]
+    EndsBeforeStart {
+        /// The file.
+        origin: String,
     },
     /// The record could not be written as YAML.
     #[error("the certificate record could not be encoded: {message}")]
@@ -145,35 +170,130 @@ impl CertificateRecord {
     ///
     /// When the serializer fails (not expected for these plain types; then nothing is signed).
     pub fn to_yaml(&self) -> Result<String, RecordError> {
-        serde_saphyr::to_string(self).map_err(|e| RecordError::Encode {
+        let file = RecordFile {
+            format: self.format,
+            id: self.id.clone(),
+            kind: self.kind,
+            holder: self.holder.clone(),
+            subject: self.subject.to_string(),
+            subject_name: self.subject_name.clone(),
+            scope: self.scope.clone(),
+            version: self.version.clone(),
+            issued: format_instant(self.issued),
+            valid_until: format_instant(self.valid_until),
+            renews: self.renews.clone(),
+            decision: self.decision.clone(),
+            status_url: self.status_url.clone(),
+        };
+        serde_saphyr::to_string(&file).map_err(|e| RecordError::Encode {
             message: e.to_string(),
         })
     }
 
-    /// Reads a record.
+    /// Reads and checks a record: its instants, its subject, an end after its start.
     ///
     /// # Errors
     ///
-    /// YAML and date errors.
+    /// YAML, instant and subject errors.
     pub fn parse(text: &str, origin: &str) -> Result<CertificateRecord, RecordError> {
-        let r: CertificateRecord =
-            crate::yaml::from_str(text).map_err(|source| RecordError::Yaml {
+        let f: RecordFile = crate::yaml::from_str(text).map_err(|source| RecordError::Yaml {
+            origin: origin.to_owned(),
+            source,
+        })?;
+        let issued = instant(origin, "issued", &f.issued)?;
+        let valid_until = instant(origin, "valid_until", &f.valid_until)?;
+        if valid_until <= issued {
+            return Err(RecordError::EndsBeforeStart {
                 origin: origin.to_owned(),
-                source,
+            });
+        }
+        let subject = f
+            .subject
+            .parse()
+            .map_err(|e: crate::subject::SubjectError| RecordError::BadSubject {
+                origin: origin.to_owned(),
+                message: e.to_string(),
             })?;
-        instant(origin, "issued", &r.issued)?;
-        instant(origin, "valid_until", &r.valid_until)?;
-        Ok(r)
+        Ok(CertificateRecord {
+            format: f.format,
+            id: f.id,
+            kind: f.kind,
+            holder: f.holder,
+            subject,
+            subject_name: f.subject_name,
+            scope: f.scope,
+            version: f.version,
+            issued,
+            valid_until,
+            renews: f.renews,
+            decision: f.decision,
+            status_url: f.status_url,
+        })
     }
 
-    /// Issued at.
+    /// Record format version.
+    pub fn format(&self) -> u32 {
+        self.format
+    }
+
+    /// The id.
+    pub fn id(&self) -> &CertificateId {
+        &self.id
+    }
+
+    /// What it certifies.
+    pub fn kind(&self) -> CertificateKind {
+        self.kind
+    }
+
+    /// The organisation holding it.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+
+    /// The subject (cloud) it is for.
+    pub fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    /// The cloud's display name.
+    pub fn subject_name(&self) -> &str {
+        &self.subject_name
+    }
+
+    /// The scope.
+    pub fn scope(&self) -> &ScopeRef {
+        &self.scope
+    }
+
+    /// The scope version.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Issued at: the certificate's first instant.
     pub fn issued_at(&self) -> Instant {
-        instant("", "issued", &self.issued).unwrap_or_default()
+        self.issued
     }
 
-    /// Valid until (exclusive).
+    /// Valid until (exclusive): issued + 1 year, whatever the scope version's expiry (R1).
     pub fn valid_until_at(&self) -> Instant {
-        instant("", "valid_until", &self.valid_until).unwrap_or_default()
+        self.valid_until
+    }
+
+    /// The certificate this one renews.
+    pub fn renews(&self) -> Option<&CertificateId> {
+        self.renews.as_ref()
+    }
+
+    /// The decision.
+    pub fn decision(&self) -> &Decision {
+        &self.decision
+    }
+
+    /// The status page.
+    pub fn status_url(&self) -> &str {
+        &self.status_url
     }
 }
 

@@ -68,7 +68,7 @@ impl AttentionRecord {
                 testcases: findings.testcases.clone(),
             },
             Item::Expiring { days_left } => AttentionItem::Expiring {
-                valid_until: record.valid_until.clone(),
+                valid_until: format_instant(record.valid_until_at()),
                 days_left: *days_left,
             },
             Item::ManualCheckDue {
@@ -83,8 +83,8 @@ impl AttentionRecord {
             },
         };
         AttentionRecord {
-            id: record.id.to_string(),
-            subject: record.subject.clone(),
+            id: record.id().to_string(),
+            subject: record.subject().to_string(),
             item,
         }
     }
@@ -159,19 +159,19 @@ impl CertificateEntry {
         at: crate::time::Instant,
     ) -> CertificateEntry {
         CertificateEntry {
-            id: record.id.to_string(),
+            id: record.id().to_string(),
             status: code.to_owned(),
             status_detail: detail,
             findings,
-            subject: record.subject.clone(),
-            holder: record.holder.clone(),
-            scope: record.scope.uuid.clone(),
-            scope_name: record.scope.name.clone(),
-            version: record.version.clone(),
-            issued: record.issued.clone(),
-            valid_until: record.valid_until.clone(),
-            renews: record.renews.as_ref().map(ToString::to_string),
-            status_url: record.status_url.clone(),
+            subject: record.subject().to_string(),
+            holder: record.holder().to_owned(),
+            scope: record.scope().uuid.clone(),
+            scope_name: record.scope().name.clone(),
+            version: record.version().to_owned(),
+            issued: format_instant(record.issued_at()),
+            valid_until: format_instant(record.valid_until_at()),
+            renews: record.renews().as_ref().map(ToString::to_string),
+            status_url: record.status_url().to_owned(),
             at: format_instant(at),
         }
     }

@@ -20,7 +20,6 @@ use scs_cert::cert::{
 };
 use scs_cert::eval::{self, Eligibility};
 use scs_cert::sig;
-use scs_cert::subject::Subject;
 use scs_cert::text;
 use scs_cert::time::Instant;
 
@@ -235,16 +234,14 @@ pub fn findings_at(
     h: &Held,
     at: Instant,
 ) -> Result<Option<Vec<String>>, CertError> {
-    let Some(scope) = state.scopes.get(&h.record.scope.uuid) else {
+    let Some(scope) = state.scopes.get(&h.record.scope().uuid) else {
         return Ok(Some(Vec::new()));
     };
-    let Ok(subject) = h.record.subject.parse::<Subject>() else {
-        return Ok(Some(Vec::new()));
-    };
+    let subject = h.record.subject();
     let evidence = ledger::evidence(&state::ledger_lines(
         registry,
-        &subject,
-        &h.record.scope.uuid,
+        subject,
+        &h.record.scope().uuid,
     )?);
     Ok(scs_cert::attention::findings(&h.record, &scope.spec, &evidence, at).map(|f| f.testcases))
 }

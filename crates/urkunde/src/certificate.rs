@@ -31,7 +31,7 @@ impl UrkundeData {
         issuer: &Issuer<'_>,
         lang: Lang,
     ) -> Result<UrkundeData, Error> {
-        let kind = match record.kind {
+        let kind = match record.kind() {
             cert::CertificateKind::Iaas => UrkundeKind::ScopeIaas,
             cert::CertificateKind::Kaas => UrkundeKind::ScopeKaas,
             cert::CertificateKind::IntegratorIaas => UrkundeKind::Integrator {
@@ -49,18 +49,18 @@ impl UrkundeData {
             kind,
             issuer_name: issuer.name.to_owned(),
             issuer_legal_name: issuer.legal_name.to_owned(),
-            holder: record.holder.clone(),
-            environment: record.subject_name.clone(),
-            scope_name: record.scope.name.clone(),
-            scope_version: Some(record.version.clone()),
+            holder: record.holder().to_owned(),
+            environment: record.subject_name().to_owned(),
+            scope_name: record.scope().name.clone(),
+            scope_version: Some(record.version().to_owned()),
             issued_on: record.issued_at().date_naive(),
             valid_until: last.date_naive(),
             place: issuer.place.to_owned(),
-            signer_name: record.decision.decided_by.name.clone(),
-            signer_role: record.decision.decided_by.role.clone(),
-            certificate_id: record.id.to_string(),
+            signer_name: record.decision().decided_by.name.clone(),
+            signer_role: record.decision().decided_by.role.clone(),
+            certificate_id: record.id().to_string(),
             record_fingerprint: format!("sha256:{}", scs_cert::digest::sha256_hex(record_bytes)),
-            status_url: record.status_url.clone(),
+            status_url: record.status_url().to_owned(),
         };
         data.validate()?;
         Ok(data)

@@ -89,9 +89,9 @@ pub fn issue(
         None => None,
     };
     if let Some((id, _)) = held.iter().find(|(id, h)| {
-        h.record.subject == request.subject.as_str()
-            && h.record.scope.uuid == scope.spec.uuid()
-            && h.record.version == version
+        h.record.subject() == request.subject
+            && h.record.scope().uuid == scope.spec.uuid()
+            && h.record.version() == version
             && matches!(
                 h.status_at(request.at),
                 Status::Active | Status::Suspended { .. }
@@ -143,12 +143,12 @@ pub fn issue(
         &ca,
         &scs_cert::x509::EndEntity {
             id: id.as_str(),
-            subject_name: &record.subject_name,
-            holder: &record.holder,
-            scope_uuid: &record.scope.uuid,
-            scope_name: &record.scope.name,
-            version: &record.version,
-            status_url: &record.status_url,
+            subject_name: record.subject_name(),
+            holder: record.holder(),
+            scope_uuid: &record.scope().uuid,
+            scope_name: &record.scope().name,
+            version: record.version(),
+            status_url: record.status_url(),
             not_before: record.issued_at(),
             not_after: record.valid_until_at(),
         },
@@ -162,14 +162,16 @@ pub fn issue(
     } else {
         "issue"
     };
-    let overridden = if record.decision.eligible {
+    let overridden = if record.decision().eligible {
         String::new()
     } else {
         " (override)".to_owned()
     };
     let mut message = format!(
         "{verb} {id}: {} {} {}{overridden}",
-        record.subject, record.scope.name, record.version
+        record.subject(),
+        record.scope().name,
+        record.version()
     );
     if let Some(old) = supersedes {
         // The predecessor ends where its renewal starts, and the CRL says so at once.
@@ -196,13 +198,10 @@ fn renewal(
     let h = held
         .get(old)
         .ok_or_else(|| CertError::UnknownCertificate(old.to_string()))?;
-    if let Some(successor) = held
-        .values()
-        .find(|s| s.record.renews.as_ref() == Some(old))
-    {
+    if let Some(successor) = held.values().find(|s| s.record.renews() == Some(old)) {
         return Err(CertError::AlreadyRenewed {
             id: old.to_string(),
-            successor: successor.record.id.to_string(),
+            successor: successor.record.id().to_string(),
         });
     }
     match h.status_at(at) {

@@ -19,13 +19,14 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
             continue;
         }
         let r = &h.record;
-        let Some(scope) = state.scopes.get(&r.scope.uuid) else {
+        let Some(scope) = state.scopes.get(&r.scope().uuid) else {
             continue;
         };
-        let Ok(subject) = r.subject.parse() else {
-            continue;
-        };
-        let evidence = ledger::evidence(&state::ledger_lines(&registry, &subject, &r.scope.uuid)?);
+        let evidence = ledger::evidence(&state::ledger_lines(
+            &registry,
+            r.subject(),
+            &r.scope().uuid,
+        )?);
         for item in attention::items(r, &scope.spec, &evidence, at) {
             items += 1;
             if args.json {
@@ -36,7 +37,8 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                 Item::Findings { findings, .. } if findings.reason == FindingsReason::NotListed => {
                     format!(
                         "FINDINGS  {id} {}: version {} is no longer listed in the scope's timeline",
-                        r.subject, r.version
+                        r.subject(),
+                        r.version()
                     )
                 }
                 Item::Findings { findings, since } => {
@@ -46,16 +48,17 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                     };
                     format!(
                         "FINDINGS  {id} {} {} {}: {reason} since {}: {}",
-                        r.subject,
-                        r.scope.name,
-                        r.version,
+                        r.subject(),
+                        r.scope().name,
+                        r.version(),
                         since.map_or_else(|| "?".into(), format_instant),
                         findings.testcases.join(", ")
                     )
                 }
                 Item::Expiring { days_left } => format!(
                     "EXPIRING  {id} {}: valid until {} ({days_left} days); renew with `scs-cert renew {id}`",
-                    r.subject, r.valid_until,
+                    r.subject(),
+                    format_instant(r.valid_until_at()),
                 ),
                 Item::ManualCheckDue {
                     testcase,
@@ -67,7 +70,7 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                     );
                     format!(
                         "MANUAL    {id} {}: manual check {testcase} due ({due})",
-                        r.subject
+                        r.subject()
                     )
                 }
             };

@@ -34,12 +34,12 @@ pub(crate) fn renew(ctx: &Ctx, args: RenewArgs) -> anyhow::Result<Outcome> {
     let old = held
         .get(&id)
         .ok_or_else(|| anyhow!("no certificate {id} in the registry"))?;
-    let subject: Subject = old.record.subject.parse()?;
+    let subject: Subject = old.record.subject().clone();
     let request = Request {
         subject: &subject,
-        scope: &old.record.scope.uuid,
+        scope: &old.record.scope().uuid,
         version: args.version.as_deref(),
-        holder: Some(&old.record.holder),
+        holder: Some(old.record.holder()),
         override_reason: args.override_reason.as_deref(),
         renews: Some(id.clone()),
         at: args.at.map_or_else(|| ctx.now(), |t| t.instant()),
@@ -166,7 +166,7 @@ pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome>
         let detail = match &findings {
             Some(tcs) if tcs.is_empty() => format!(
                 "{status}; findings: version {} not certifiable now",
-                r.version
+                r.version()
             ),
             Some(tcs) => format!("{status}; findings: {}", tcs.join(", ")),
             None => status.to_string(),
@@ -183,11 +183,11 @@ pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome>
             ctx.printer.result(&format!(
                 "{id}  {:<20} {:<18} {} {}  until {}  {}",
                 ctx.printer.paint(code, tone),
-                r.subject,
-                r.scope.name,
-                r.version,
-                &r.valid_until[..10.min(r.valid_until.len())],
-                r.holder
+                r.subject(),
+                r.scope().name,
+                r.version(),
+                r.valid_until_at().format("%Y-%m-%d"),
+                r.holder()
             ))?;
         }
     }

@@ -77,7 +77,7 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
         .map(|h| {
             let out = single_file
                 .cloned()
-                .unwrap_or_else(|| dir.join(format!("{}.pdf", h.record.id)));
+                .unwrap_or_else(|| dir.join(format!("{}.pdf", h.record.id())));
             Ok((out, data(&state.forum, h, lang)?, h.record.issued_at()))
         })
         .collect::<anyhow::Result<_>>()?;

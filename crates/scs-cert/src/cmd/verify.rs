@@ -90,7 +90,7 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
                     say(
                         false,
                         status,
-                        &format!("{}: {status} according to the registry", valid.record.id),
+                        &format!("{}: {status} according to the registry", valid.record.id()),
                     )?;
                     return Ok(Outcome::Negative);
                 }
@@ -109,12 +109,12 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
             let line = format!(
                 "{} {}: {} {} for {} ({}), valid until {} [{}]",
                 ctx.printer.paint("valid", Tone::Good),
-                r.id,
-                r.scope.name,
-                r.version,
-                r.subject_name,
-                r.holder,
-                r.valid_until,
+                r.id(),
+                r.scope().name,
+                r.version(),
+                r.subject_name(),
+                r.holder(),
+                scs_cert::time::format_instant(r.valid_until_at()),
                 checked.join(", ")
             );
             if revocation != "checked" && args.require_crl {
@@ -123,7 +123,7 @@ pub(crate) fn run(ctx: &Ctx, args: VerifyArgs) -> anyhow::Result<Outcome> {
                     "revocation-not-checked",
                     &format!(
                         "{}: could not decide: revocation not checked (--require-crl without --crl)",
-                        r.id
+                        r.id()
                     ),
                 )?;
                 return Ok(Outcome::Error);
