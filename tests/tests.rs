@@ -21,7 +21,5 @@ mod registry_recover;
 mod registry_verify;
 mod report;
 mod sig_armor;
-mod sigstore_conformance;
-mod sigstore_hostile;
 mod spec;
 mod trust;

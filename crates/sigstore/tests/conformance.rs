@@ -1,11 +1,10 @@
 //! The Sigstore conformance suite's bundle-verification cases as an external judge (rules in
 //! `../shared/fixtures/sigstore-conformance/README.md`), plus our own small fixtures.
-#![cfg(feature = "sigstore")]
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
-use scs_cert::sigstore::{self, Artifact, Bundle, Policy, TrustedRoot};
+use scs_sigstore::{self as sigstore, Artifact, Bundle, Policy, TrustedRoot};
 
 const DEFAULT_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const DEFAULT_ISSUER: &str = "https://token.actions.githubusercontent.com";
@@ -18,21 +17,12 @@ const KNOWN_GAPS: &[(&str, &str)] = &[(
      are supported, so the chain is refused (fail closed)",
 )];
 
+/// The upstream conformance suite (`../shared/fixtures/sigstore-conformance`), or `None` after a
+/// skip note when it is missing and `CI` is unset.
 fn suite_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sigstore-conformance");
-    if dir.join("cases").is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI: conformance fixtures missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "SKIP: sigstore conformance fixtures not found at {}",
-        dir.display()
-    );
-    None
+    let dir = scs_testkit::tools::shared_fixtures()?.join("sigstore-conformance");
+    assert!(dir.join("cases").is_dir(), "{} has no cases", dir.display());
+    Some(dir)
 }
 
 fn read_trimmed(p: &Path) -> Option<String> {
@@ -128,8 +118,8 @@ mod own {
     use sha2::{Digest as _, Sha256};
 
     use super::support::{self, ARTIFACT, INTEGRATED, Spec, key, pem, spki};
-    use scs_cert::sigstore::{
-        self, Artifact, Bundle, Error, Policy, SignerIdentity, TlogCheck, TrustedRoot,
+    use scs_sigstore::{
+        self as sigstore, Artifact, Bundle, Error, Policy, SignerIdentity, TlogCheck, TrustedRoot,
     };
 
     struct Fixture {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::support::{self, Spec, build, sha256, to_hex};
 use super::{CHECKPOINT, PROOF};
-use scs_cert::sigstore::{self, Error};
+use scs_sigstore::{self as sigstore, Error};
 
 #[test]
 fn own_bundle_baseline_verifies() {

@@ -3,18 +3,17 @@
 //! only) and our own generated bundles, whose log evidence (SET, checkpoint) is validly signed
 //! by our test log so each check is reached on its own. Every case must be rejected with the
 //! expected error; nothing may panic.
-#![cfg(feature = "sigstore")]
 #![allow(clippy::print_stderr, clippy::unwrap_used, clippy::expect_used)]
 
 use scs_testkit::sigstore_bundle as support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 
-use scs_cert::sigstore::{self, Artifact, Bundle, Error, Policy, TlogCheck, TrustedRoot};
+use scs_sigstore::{self as sigstore, Artifact, Bundle, Error, Policy, TlogCheck, TrustedRoot};
 use support::sha256;
 
 mod own;
@@ -22,21 +21,12 @@ mod own;
 const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
 
+/// The upstream conformance suite (`../shared/fixtures/sigstore-conformance`), or `None` after a
+/// skip note when it is missing and `CI` is unset.
 fn suite_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sigstore-conformance");
-    if dir.join("cases").is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI: conformance fixtures missing at {}",
-        dir.display()
-    );
-    eprintln!(
-        "SKIP: sigstore conformance fixtures not found at {}",
-        dir.display()
-    );
-    None
+    let dir = scs_testkit::tools::shared_fixtures()?.join("sigstore-conformance");
+    assert!(dir.join("cases").is_dir(), "{} has no cases", dir.display());
+    Some(dir)
 }
 
 /// One valid conformance case, loaded for mutation.
