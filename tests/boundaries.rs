@@ -54,6 +54,30 @@ fn a_report_checked_outside_years_0001_to_9999_is_rejected_and_nothing_is_writte
     assert_verifies(&dir);
 }
 
+/// A report handed in without any signature is a definite no, with its reason, and nothing is
+/// written (it used to overflow a subtraction and panic in a debug build).
+#[test]
+fn an_unsigned_report_is_rejected_not_a_crash() {
+    let (_t, dir) = setup();
+    let before = head(&dir);
+    std::fs::write(
+        dir.join("bare.yaml"),
+        report("cloud-a", 7, "2026-03-01 10:00:00", None),
+    )
+    .unwrap();
+    for (args, says) in [
+        (&["ingest", "bare.yaml"][..], "rejected  bare.yaml: no signature"),
+        (&["ingest", "--json", "bare.yaml"][..], r#""code":"unsigned""#),
+    ] {
+        let r = cert(&dir, args);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert!(r.stdout.contains(says), "{}", r.stdout);
+    }
+    assert_eq!(head(&dir), before, "nothing is committed");
+    assert_verifies(&dir);
+}
+
 #[test]
 fn instants_on_the_command_line_outside_years_0001_to_9999_are_refused() {
     let (_t, dir) = setup();

@@ -98,11 +98,36 @@ impl Submission {
 
     pub(super) fn signature(&self) -> Option<&[u8]> {
         // The bundle form ends in "\n&", the SSHSIG form in "&" after the armor's newline.
-        let end = self.report_at - if self.is_sigstore() { 2 } else { 1 };
-        (self.seal != Seal::None).then(|| &self.body[..end])
+        let separator = match self.seal {
+            Seal::None => return None,
+            Seal::Ssh => 1,
+            Seal::Sigstore => 2,
+        };
+        self.body.get(..self.report_at.checked_sub(separator)?)
     }
 
     pub(super) fn report(&self) -> &[u8] {
         &self.body[self.report_at..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Submission;
+
+    #[test]
+    fn each_seal_gives_back_the_report_and_its_signature() {
+        let bare = Submission::detached("r".into(), b"report\n", None);
+        assert_eq!((bare.report(), bare.signature()), (&b"report\n"[..], None));
+        let ssh = Submission::detached("r".into(), b"report\n", Some(b"sig"));
+        assert_eq!(ssh.report(), b"report\n");
+        assert_eq!(ssh.signature(), Some(&b"sig\n"[..]));
+        let bundle = Submission::sigstore("r".into(), b"report\n", b"{}");
+        assert_eq!(
+            (bundle.report(), bundle.signature()),
+            (&b"report\n"[..], Some(&b"{}"[..]))
+        );
+        let not_a_body = Submission::upload_body("r".into(), b"report\n".to_vec());
+        assert_eq!(not_a_body.signature(), None);
     }
 }
