@@ -25,6 +25,25 @@ pub enum FindingsReason {
     NotListed,
 }
 
+impl FindingsReason {
+    /// The reason in words, as records and lines print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingsReason::NotCompliant => "not compliant",
+            FindingsReason::NoLongerCertifiable => "version no longer certifiable",
+            FindingsReason::NotListed => "version not listed in the timeline",
+        }
+    }
+}
+
+/// What a due manual check needs, in words: `no unexpired result` or `result expires <t>`.
+pub fn manual_check_due(result_expires: Option<Instant>) -> String {
+    result_expires.map_or_else(
+        || "no unexpired result".to_owned(),
+        |t| format!("result expires {}", crate::time::format_instant(t)),
+    )
+}
+
 /// The findings on a certificate at an instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Findings {

@@ -66,8 +66,14 @@ fn an_unsigned_report_is_rejected_not_a_crash() {
     )
     .unwrap();
     for (args, says) in [
-        (&["ingest", "bare.yaml"][..], "rejected  bare.yaml: no signature"),
-        (&["ingest", "--json", "bare.yaml"][..], r#""code":"unsigned""#),
+        (
+            &["ingest", "bare.yaml"][..],
+            "rejected  bare.yaml: no signature",
+        ),
+        (
+            &["ingest", "--json", "bare.yaml"][..],
+            r#""code":"unsigned""#,
+        ),
     ] {
         let r = cert(&dir, args);
         assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);

@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Record;
-use crate::attention::{FindingsReason, Item};
+use crate::attention::{self, Item};
 use crate::cert::CertificateRecord;
 use crate::time::format_instant;
 
@@ -59,11 +59,7 @@ impl AttentionRecord {
     pub fn new(record: &CertificateRecord, item: &Item) -> AttentionRecord {
         let item = match item {
             Item::Findings { findings, since } => AttentionItem::Findings {
-                reason: match findings.reason {
-                    FindingsReason::NotCompliant => "not compliant",
-                    FindingsReason::NoLongerCertifiable => "version no longer certifiable",
-                    FindingsReason::NotListed => "version not listed in the timeline",
-                },
+                reason: findings.reason.as_str(),
                 since: since.map(format_instant),
                 testcases: findings.testcases.clone(),
             },
@@ -76,10 +72,7 @@ impl AttentionRecord {
                 result_expires,
             } => AttentionItem::ManualCheckDue {
                 testcase: testcase.clone(),
-                detail: result_expires.map_or_else(
-                    || "no unexpired result".to_owned(),
-                    |t| format!("result expires {}", format_instant(t)),
-                ),
+                detail: attention::manual_check_due(*result_expires),
             },
         };
         AttentionRecord {

@@ -60,17 +60,8 @@ impl Printer {
     /// As [`Printer::result`].
     pub fn record<R: scs_cert::output::Record>(&self, record: &R) -> io::Result<()> {
         let value = scs_cert::output::to_json(record).map_err(io::Error::other)?;
-        self.json(&value)
-    }
-
-    /// One JSON value as one line on stdout (prefer [`Printer::record`]).
-    ///
-    /// # Errors
-    ///
-    /// As [`Printer::result`].
-    pub fn json(&self, value: &serde_json::Value) -> io::Result<()> {
         self.to_stdout(|out| {
-            serde_json::to_writer(&mut *out, value)?;
+            serde_json::to_writer(&mut *out, &value)?;
             writeln!(out)
         })
     }

@@ -42,10 +42,7 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                     )
                 }
                 Item::Findings { findings, since } => {
-                    let reason = match findings.reason {
-                        FindingsReason::NoLongerCertifiable => "version no longer certifiable",
-                        _ => "not compliant",
-                    };
+                    let reason = findings.reason.as_str();
                     format!(
                         "FINDINGS  {id} {} {} {}: {reason} since {}: {}",
                         r.subject(),
@@ -64,10 +61,7 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                     testcase,
                     result_expires,
                 } => {
-                    let due = result_expires.map_or_else(
-                        || "no unexpired result".to_owned(),
-                        |t| format!("result expires {}", format_instant(t)),
-                    );
+                    let due = attention::manual_check_due(result_expires);
                     format!(
                         "MANUAL    {id} {}: manual check {testcase} due ({due})",
                         r.subject()

@@ -480,13 +480,32 @@ fn openssl_verify(dir: &Path, pem: &str) -> String {
         ])
         .current_dir(dir)
         .output();
+    what_it_said("openssl", out, Stream::Stdout)
+}
+
+/// Which stream of a tool carries its verdict.
+#[derive(Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// A real tool's verdict as the demo narrates it: its line and exit status, or that it is not
+/// installed.
+fn what_it_said(tool: &str, out: std::io::Result<std::process::Output>, stream: Stream) -> String {
     match out {
-        Ok(o) => format!(
-            "{} (exit {})",
-            String::from_utf8_lossy(&o.stdout).trim(),
-            o.status.code().unwrap_or(-1)
-        ),
-        Err(_) => "not run (openssl is not installed)".into(),
+        Ok(o) => {
+            let text = match stream {
+                Stream::Stdout => &o.stdout,
+                Stream::Stderr => &o.stderr,
+            };
+            format!(
+                "{} (exit {})",
+                String::from_utf8_lossy(text).trim(),
+                o.status.code().unwrap_or(-1)
+            )
+        }
+        Err(_) => format!("not run ({tool} is not installed)"),
     }
 }
 
@@ -569,14 +588,7 @@ fn git_verify(dir: &Path) -> String {
         .env_remove("GIT_WORK_TREE")
         .env_remove("GIT_INDEX_FILE")
         .output();
-    match out {
-        Ok(o) => format!(
-            "{} (exit {})",
-            String::from_utf8_lossy(&o.stderr).trim(),
-            o.status.code().unwrap_or(-1)
-        ),
-        Err(_) => "not run (git is not installed)".into(),
-    }
+    what_it_said("git", out, Stream::Stderr)
 }
 
 /// What the real ssh-keygen says of a report's signature under the subjects' allowed_signers.
@@ -591,12 +603,5 @@ fn ssh_keygen_verify(allowed: &Path, report: &Path) -> String {
         .arg(cli::with_suffix(report, ".sig"))
         .stdin(input)
         .output();
-    match out {
-        Ok(o) => format!(
-            "{} (exit {})",
-            String::from_utf8_lossy(&o.stdout).trim(),
-            o.status.code().unwrap_or(-1)
-        ),
-        Err(_) => "not run (ssh-keygen is not installed)".into(),
-    }
+    what_it_said("ssh-keygen", out, Stream::Stdout)
 }
