@@ -16,7 +16,7 @@ pub use eval::{
     EligibilityRecord, EvidenceEntry, ReasonEntry, ReportEntry, ResultEntry, StatusRecord,
     StatusVersion, StretchEntry, WindowEntry,
 };
-pub use registry::{FindingRecord, IngestRecord, SummaryRecord};
+pub use registry::{FindingRecord, IngestRecord, PublishRecord, SummaryRecord};
 pub use report::{
     DocumentEntry, DocumentRecord, FileRecord, TargetEntry, TestcaseEntry, VersionEntry,
 };
@@ -98,6 +98,7 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         (CertificateCheck::TYPE, schema::<CertificateCheck>()),
         (FindingRecord::TYPE, schema::<FindingRecord>()),
         (SummaryRecord::TYPE, schema::<SummaryRecord>()),
+        (PublishRecord::TYPE, schema::<PublishRecord>()),
     ]
 }
 

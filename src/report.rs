@@ -22,6 +22,7 @@
 mod build;
 mod error;
 mod input;
+pub mod logs;
 mod raw;
 mod verdict;
 

@@ -113,3 +113,36 @@ pub struct SummaryRecord {
 impl Record for SummaryRecord {
     const TYPE: &'static str = "summary";
 }
+
+/// What `scs-cert publish --json` wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PublishRecord {
+    /// The output folder, as given.
+    pub dir: String,
+    /// The instant the site shows (RFC 3339).
+    pub at: String,
+    /// The registry commit published.
+    pub commit: String,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// HTML pages among the files.
+    pub pages: usize,
+    /// Certificates published.
+    pub certificates: usize,
+    /// Report pages.
+    pub reports: usize,
+    /// Reports whose signed body this copy's archive lacks (their pages show no logs).
+    pub reports_without_body: usize,
+    /// Urkunde PDFs rendered.
+    pub pdfs: usize,
+    /// The overview page to open.
+    pub index: String,
+    /// What the secretary should know (status URLs the site does not serve, …).
+    pub warnings: Vec<String>,
+}
+
+impl Record for PublishRecord {
+    const TYPE: &'static str = "publish";
+}

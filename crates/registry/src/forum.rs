@@ -16,6 +16,25 @@ pub struct ForumConfig {
     /// Decisions the forum made once for all.
     #[serde(default)]
     pub policy: Policy,
+    /// What `scs-cert publish` may show beyond the defaults.
+    #[serde(default, skip_serializing_if = "Publishing::is_default")]
+    pub publishing: Publishing,
+}
+
+/// The publishing policy (`[publishing]` in forum.toml).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publishing {
+    /// Publish every report's signed bytes and signature beside its page (default: no; the
+    /// pages show the results and the logs redacted by upstream's rule).
+    #[serde(default)]
+    pub signed_reports: bool,
+}
+
+impl Publishing {
+    fn is_default(&self) -> bool {
+        *self == Publishing::default()
+    }
 }
 
 /// The issuing body.

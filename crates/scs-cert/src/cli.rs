@@ -87,6 +87,8 @@ pub(crate) enum Command {
     Verify(VerifyArgs),
     /// Render certificates as Urkunde PDFs (PDF/A-2b, one page, reproducible) with typst.
     Render(RenderArgs),
+    /// Publish the registry as a static site: overview, status pages, history, feeds.
+    Publish(PublishArgs),
     /// Record results of manual checks (forum-signed).
     #[command(subcommand)]
     Manual(ManualCommand),
@@ -524,6 +526,29 @@ pub(crate) struct RenderArgs {
     /// Active status judged at this instant for --all (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+}
+
+/// `scs-cert publish`
+#[derive(Debug, clap::Args)]
+pub(crate) struct PublishArgs {
+    /// The output directory: new, empty, or a previous publish output (replaced whole).
+    #[arg(short, long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) output: PathBuf,
+    /// The instant the site shows (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// Templates that replace the built-in ones of the same name (layout.html, index.html, …).
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub(crate) templates: Option<PathBuf>,
+    /// Do not render the Urkunde PDFs (status pages then link none).
+    #[arg(long)]
+    pub(crate) no_pdf: bool,
+    /// The typst binary for the PDFs (default: $TYPST, else typst on PATH).
+    #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
+    pub(crate) typst: Option<PathBuf>,
+    /// One JSON record of what was written.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[cfg(test)]

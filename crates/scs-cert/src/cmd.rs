@@ -7,6 +7,7 @@ pub(crate) mod ingest;
 pub(crate) mod init;
 pub(crate) mod lifecycle;
 pub(crate) mod manual;
+pub(crate) mod publish;
 pub(crate) mod registry;
 pub(crate) mod render;
 pub(crate) mod scope;

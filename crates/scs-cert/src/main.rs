@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         cli::Command::Attention(a) => cmd::attention::run(&ctx, a),
         cli::Command::Manual(c) => cmd::manual::run(&ctx, c),
         cli::Command::Render(a) => cmd::render::run(&ctx, a),
+        cli::Command::Publish(a) => cmd::publish::run(&ctx, a),
         cli::Command::Crl(a) => cmd::lifecycle::crl(&ctx, a),
         cli::Command::TrustedRoot(a) => cmd::subject::trusted_root(&ctx, a),
         cli::Command::Verify(a) => cmd::verify::run(&ctx, a),

@@ -42,6 +42,7 @@ pub(crate) fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Outcome> {
             key: key.public_line(),
         }],
         policy: Policy::default(),
+        publishing: Default::default(),
     };
     let scopes = [
         ("scs-compatible-iaas", seed::IAAS_SPEC),

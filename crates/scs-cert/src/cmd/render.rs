@@ -19,20 +19,9 @@ const TEMPLATE_OVERRIDE: &str = "templates/urkunde.typ";
 pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
     let lang: Lang = args.lang.parse()?;
     // The pinned typst first: a missing or wrong one is one clear line before any work.
-    let env_typst = cli::env_var("TYPST").map(PathBuf::from);
-    let path_var = std::env::var_os("PATH");
-    let typst = Typst::locate(
-        args.typst.as_deref(),
-        env_typst.as_deref(),
-        path_var.as_deref(),
-    )?;
+    let typst = locate_typst(args.typst.as_deref())?;
     let (registry, state) = ctx.open_state()?;
-    let template = match registry.read(TEMPLATE_OVERRIDE)? {
-        Some(t) => {
-            String::from_utf8(t).context("the registry's templates/urkunde.typ is not UTF-8")?
-        }
-        None => render::TEMPLATE.to_owned(),
-    };
+    let template = urkunde_template(&registry)?;
     let held = certificates::load(&registry)?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     let chosen: Vec<&Held> = if args.all {
@@ -116,8 +105,29 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// The pinned typst: `--typst`, else `$TYPST`, else on PATH.
+pub(crate) fn locate_typst(arg: Option<&std::path::Path>) -> anyhow::Result<Typst> {
+    let env_typst = cli::env_var("TYPST").map(PathBuf::from);
+    let path_var = std::env::var_os("PATH");
+    Ok(Typst::locate(
+        arg,
+        env_typst.as_deref(),
+        path_var.as_deref(),
+    )?)
+}
+
+/// The registry's own Urkunde template, else the built-in one.
+pub(crate) fn urkunde_template(registry: &scs_registry::Registry) -> anyhow::Result<String> {
+    Ok(match registry.read(TEMPLATE_OVERRIDE)? {
+        Some(t) => {
+            String::from_utf8(t).context("the registry's templates/urkunde.typ is not UTF-8")?
+        }
+        None => render::TEMPLATE.to_owned(),
+    })
+}
+
 /// What the Urkunde shows for a certificate.
-fn data(forum: &ForumConfig, h: &Held, lang: Lang) -> anyhow::Result<UrkundeData> {
+pub(crate) fn data(forum: &ForumConfig, h: &Held, lang: Lang) -> anyhow::Result<UrkundeData> {
     let issuer = Issuer {
         name: &forum.forum.name,
         legal_name: &forum.forum.legal_name,

@@ -1,0 +1,117 @@
+//! `scs-cert publish`: the registry as a static site (crates/publish), with the Urkunden.
+
+use anyhow::Context as _;
+
+use scs_cert::output::PublishRecord;
+use scs_cert::time::format_instant;
+use scs_cli::{self as cli, Outcome};
+use scs_publish::{Options, Snapshot, Templates, paths};
+use scs_urkunde::Lang;
+
+use crate::cli::PublishArgs;
+use crate::cmd::Ctx;
+use crate::cmd::render;
+
+pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
+    // What can be refused cheaply is refused before the history is replayed.
+    let templates = match &args.templates {
+        Some(dir) => Templates::with_overrides(dir)?,
+        None => Templates::builtin(),
+    };
+    let typst = if args.no_pdf {
+        None
+    } else {
+        Some(
+            render::locate_typst(args.typst.as_deref())
+                .context("the Urkunden need the pinned typst (or publish with --no-pdf)")?,
+        )
+    };
+    let registry = ctx.open()?;
+    let history = registry.history()?.len();
+    let progress = ctx.printer.progress(history, "commits verified");
+    let checked = scs_publish::check_registry(&registry, &mut |done, _| {
+        progress.set(done);
+    });
+    progress.finish();
+    checked?;
+    let snapshot = Snapshot::load(&registry)?;
+    let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
+    let options = Options {
+        at,
+        pdf: typst.is_some(),
+    };
+    let mut site = scs_publish::build_with(&snapshot, &options, &templates)?;
+    let mut pdfs = 0;
+    if let Some(typst) = &typst {
+        let template = render::urkunde_template(&registry)?;
+        let mut jobs = Vec::new();
+        for (id, cert) in &snapshot.certificates {
+            for (lang, suffix) in [(Lang::De, ".de.pdf"), (Lang::En, ".en.pdf")] {
+                let data = render::data(&snapshot.forum, &cert.held, lang)?;
+                jobs.push((
+                    paths::certificate_file(id, suffix),
+                    data,
+                    cert.held.record.issued_at(),
+                ));
+            }
+        }
+        let bar = ctx.printer.progress(jobs.len(), "Urkunden");
+        let rendered = scs_cert::parallel::map(
+            &jobs,
+            scs_cert::parallel::workers(),
+            |(_, data, creation)| {
+                let pdf = typst.render(&template, data, *creation);
+                bar.inc(1);
+                pdf
+            },
+        );
+        bar.finish();
+        for ((path, data, _), pdf) in jobs.into_iter().zip(rendered) {
+            let pdf = pdf.with_context(|| {
+                format!("while rendering the Urkunde of {}", data.certificate_id)
+            })?;
+            site.files.insert(path, pdf);
+            pdfs += 1;
+        }
+    }
+    scs_publish::write(&site, &args.output)?;
+    for w in &site.warnings {
+        ctx.printer.warn(w);
+    }
+    let index = args.output.join(paths::INDEX);
+    let record = PublishRecord {
+        dir: args.output.display().to_string(),
+        at: format_instant(at),
+        commit: snapshot.commit.to_string(),
+        files: site.files.len(),
+        bytes: site.files.values().map(|f| f.len() as u64).sum(),
+        pages: site.pages,
+        certificates: site.certificates,
+        reports: site.reports,
+        reports_without_body: site.without_body,
+        pdfs,
+        index: index.display().to_string(),
+        warnings: site.warnings.clone(),
+    };
+    if args.json {
+        ctx.printer.record(&record)?;
+    } else {
+        ctx.printer.result(&format!(
+            "published {} pages ({} certificates, {} reports, {} PDFs) as of {} to {}",
+            record.pages,
+            record.certificates,
+            record.reports,
+            pdfs,
+            record.at,
+            cli::shown(&args.output)
+        ))?;
+        if site.without_body > 0 {
+            ctx.printer.info(&format!(
+                "{} report pages show no logs: their signed bodies are not in this copy's archive",
+                site.without_body
+            ));
+        }
+        ctx.printer.info(&format!("open {}", cli::shown(&index)));
+    }
+    Ok(Outcome::Success)
+}
