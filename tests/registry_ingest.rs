@@ -46,6 +46,7 @@ fn registry(dir: &Path) -> (Registry, SigningKey, SigningKey, SigningKey) {
             key: forum_key.public_line(),
         }],
         policy: Policy::default(),
+        publishing: Default::default(),
     };
     let t0 = at("2025-12-01T00:00:00Z");
     let (registry, _) = admin::init(

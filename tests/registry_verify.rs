@@ -442,6 +442,7 @@ fn a_large_registry_verifies_in_reasonable_time() {
             key: forum_key.public_line(),
         }],
         policy: Policy::default(),
+        publishing: Default::default(),
     };
     let seed = [("scs-compatible-iaas", scs_cert::seed::IAAS_SPEC)];
     let (registry, _) = admin::init(&dir, &forum, &forum_key, &seed, now).unwrap();

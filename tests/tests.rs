@@ -16,6 +16,7 @@ mod interop_pdf;
 mod interop_ssh;
 mod output_schemas;
 mod property;
+mod publish;
 mod registry_ingest;
 mod registry_recover;
 mod registry_verify;
