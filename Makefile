@@ -6,8 +6,12 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 
+# The demo keeps its folder (target/demo, made anew each time) so that the site it publishes
+# can be opened afterwards; the pinned typst renders the Urkunden (installed once, ~10 min).
 demo:
-	cargo run --release --locked --quiet -p scs-cert -- demo
+	./scripts/install-typst.sh
+	rm -rf target/demo
+	cargo run --release --locked --quiet -p scs-cert -- demo --dir target/demo
 
 test: deps
 	cargo fmt --all --check

@@ -27,6 +27,4 @@ fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
-# The pinned typst CLI the Urkunde is made for (scs_cert::render::TYPST_VERSION). No distribution
-# packages it; cargo builds it in about 10 minutes on 2 cores, once per machine.
-typst --version 2>/dev/null | grep -q '^typst 0.15.1' || cargo install typst-cli --locked --version 0.15.1
+"$(dirname "$0")/install-typst.sh"

@@ -52,7 +52,7 @@ struct OperatorKeys {
 type Day = (NaiveDateTime, Vec<Submission>);
 
 pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
-    let (_tmp, dir) = cli::demo_dir(args.dir)?;
+    let (tmp, dir) = cli::demo_dir(args.dir)?;
     let demo = Demo::new(ctx, dir)?;
     demo.say(&format!("== scs-cert demo, in {}", cli::shown(&demo.dir)))?;
     demo.init_registry()?;
@@ -73,6 +73,7 @@ pub(crate) fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<Outcome> {
         demo.render(&id, &State::load(&registry)?)?;
     }
     demo.verify_history(&registry)?;
+    demo.publish(tmp.is_some())?;
     Ok(Outcome::Success)
 }
 
@@ -462,6 +463,33 @@ impl<'c> Demo<'c> {
             registry.history()?.len(),
             cli::shown(&self.registry_dir)
         ))?;
+        Ok(())
+    }
+}
+
+impl Demo<'_> {
+    /// 11. The public face: the site, PDFs included when typst is there.
+    fn publish(&self, temporary: bool) -> anyhow::Result<()> {
+        self.say("\n11. scs-cert publish -o site\n")?;
+        let site = self.dir.join("site");
+        let no_pdf = cmd::render::locate_typst(None).is_err();
+        if no_pdf {
+            self.say("   (typst not found: the site links no Urkunden; `make demo` installs the pinned typst)")?;
+        }
+        cmd::publish::run(
+            &self.shown,
+            crate::cli::PublishArgs {
+                output: site.clone(),
+                at: Some(at_arg(self.now + Duration::minutes(1))?),
+                templates: None,
+                no_pdf,
+                typst: None,
+                json: false,
+            },
+        )?;
+        if temporary {
+            self.say("   (this demo's folder is temporary: run `scs-cert demo --dir DIR` to keep the site)")?;
+        }
         Ok(())
     }
 }
