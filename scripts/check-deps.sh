@@ -4,7 +4,7 @@
 # mailer or template engine; the core not even a command-line parser or anyhow.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-heavy='git2|libgit2-sys|tokio|hyper|axum|lettre|minijinja'
+heavy='git2|libgit2-sys|tokio|hyper|axum|lettre|minijinja|atom_syndication'
 check() {
     local package=$1 forbidden=$2 found
     found=$(cargo tree --locked --all-features -p "$package" -e normal,build --prefix none \

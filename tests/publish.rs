@@ -71,7 +71,9 @@ fn scenario() -> (tempfile::TempDir, PathBuf, String) {
         args.extend(["--ssh-key", public.trim(), "--at", "2026-01-01"]);
         ok(cert(&dir, &args));
         let name = format!("{subject}.yaml");
-        let text = report(subject, u32::try_from(n).unwrap(), &checked, fail);
+        let mut text = report(subject, u32::try_from(n).unwrap(), &checked, fail);
+        // What a checker prints: result lines, and lines that must not be published.
+        text.push_str("      stdout: ['host: secret.example', 'scs-0100-syntax-check: PASS']\n      stderr: ['INFO: token abc', 'ERROR: flavor x missing', 'CRITICAL: trace']\n");
         fs::write(dir.join(&name), text).unwrap();
         ok(run(REPORT, &dir, &["sign", "-k", subject, &name]));
         files.push(name);
@@ -172,6 +174,19 @@ fn the_site_shows_the_registry_escaped_linked_and_reproducible() {
         3,
         "one page per report"
     );
+
+    // Report pages show the logs redacted as upstream does, and say so.
+    let page = site
+        .iter()
+        .find(|(p, _)| p.starts_with("reports/"))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .unwrap();
+    assert!(page.contains("scs-0100-syntax-check: PASS"), "{page}");
+    assert!(page.contains("ERROR: flavor x missing"));
+    assert!(page.contains("redacted"));
+    for secret in ["secret.example", "token abc", "CRITICAL: trace"] {
+        assert!(!page.contains(secret), "{secret} published");
+    }
 
     // What the registry says, the pages say.
     let withdrawn = text(&site, "certificates/SCS-IAAS-2026-0002/index.html");

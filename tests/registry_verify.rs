@@ -217,6 +217,7 @@ fn a_clean_registry_verifies_and_a_plain_clone_says_the_archive_was_not_checked(
     assert!(r.stdout.contains("archive NOT checked"), "{}", r.stdout);
     let strict = VerifyOptions {
         require_archive: true,
+        skip_archive: false,
     };
     let report = audit::verify_history(&copy, &strict).unwrap();
     assert_eq!(kinds(&report), [FindingKind::ArchiveMissing]);

@@ -375,6 +375,28 @@ fn bench(subjects: usize, months: u32, work: &Path) -> Figures {
             ),
         );
     }
+    // The public site (no PDFs), first into a new folder, then replacing it.
+    let site = work.join(format!("site-{subjects}"));
+    let site_arg = site.to_str().unwrap().to_owned();
+    for label in [
+        "publish --no-pdf (new folder)",
+        "publish --no-pdf again (replaces the site)",
+    ] {
+        let run = scs_cert(
+            Some(&reg_a),
+            &["publish", "-o", &site_arg, "--no-pdf", "--at", &m.at],
+        );
+        expect_ok("publish", &run);
+        row(
+            label,
+            secs(run.wall),
+            format!(
+                "{}; peak {}; includes the history check (registry verify without the archive)",
+                cpu(run.cpu),
+                mib(run.max_rss_kib)
+            ),
+        );
+    }
     let size = |p: &Path| {
         Command::new("du")
             .arg("-sh")

@@ -126,12 +126,13 @@ const TOP: f64 = 8.0;
 /// shows, and per band a `<title>` ("v5.1: compliant from … to …"). Every text is escaped here;
 /// the caller marks the result safe.
 pub fn svg(title: &str, from: Instant, to: Instant, rows: &[VersionHistory]) -> String {
-    let span = (to - from).num_seconds().max(1) as f64;
+    // Minutes fit an f64 exactly for any span the calendar allows.
+    let span = (to - from).num_minutes().max(1);
     let x = |t: Instant| {
-        let secs = (t - from).num_seconds().clamp(0, span as i64) as f64;
-        LABEL + (WIDTH - LABEL) * secs / span
+        let at = (t - from).num_minutes().clamp(0, span);
+        LABEL + (WIDTH - LABEL) * float(at) / float(span)
     };
-    let height = TOP + ROW * rows.len() as f64 + 24.0;
+    let height = TOP + ROW * count(rows.len()) + 24.0;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -139,7 +140,7 @@ pub fn svg(title: &str, from: Instant, to: Instant, rows: &[VersionHistory]) -> 
         html_escape(title)
     );
     for (i, row) in rows.iter().enumerate() {
-        let y = TOP + ROW * i as f64;
+        let y = TOP + ROW * count(i);
         let _ = write!(
             s,
             "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text>",
@@ -166,7 +167,7 @@ pub fn svg(title: &str, from: Instant, to: Instant, rows: &[VersionHistory]) -> 
         }
     }
     // Month ticks: the first of each month inside the span.
-    let axis = TOP + ROW * rows.len() as f64;
+    let axis = TOP + ROW * count(rows.len());
     let mut month = first_of_month_after(from.date_naive());
     while let Some(m) = month {
         let Some(t) = m.and_hms_opt(0, 0, 0).map(|d| d.and_utc()) else {
@@ -195,6 +196,16 @@ pub fn svg(title: &str, from: Instant, to: Instant, rows: &[VersionHistory]) -> 
     s
 }
 
+/// A count as a coordinate factor (counts here are rows and characters: small).
+fn count(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Minutes as a coordinate (within ±2^53 they are exact; the calendar's span is far less).
+fn float(minutes: i64) -> f64 {
+    f64::from(i32::try_from(minutes).unwrap_or(if minutes < 0 { i32::MIN } else { i32::MAX }))
+}
+
 fn first_of_month_after(d: NaiveDate) -> Option<NaiveDate> {
     let first = d.with_day(1)?;
     if first == d {
@@ -207,8 +218,8 @@ fn first_of_month_after(d: NaiveDate) -> Option<NaiveDate> {
 /// A status badge, as projects embed CI badges: a grey label and a coloured value.
 pub fn badge(label: &str, value: &str, class: &str) -> String {
     // Width from character counts: good enough for the short texts badges carry.
-    let lw = 6.5 * label.chars().count() as f64 + 12.0;
-    let vw = 6.5 * value.chars().count() as f64 + 12.0;
+    let lw = 6.5 * count(label.chars().count()) + 12.0;
+    let vw = 6.5 * count(value.chars().count()) + 12.0;
     let colour = match class {
         "certified" => "#1a7f37",
         "findings" => "#9a6700",

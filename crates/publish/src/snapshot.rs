@@ -133,12 +133,15 @@ impl Snapshot {
             .map_or(&[], |l| l.evidence.as_slice())
     }
 
-    /// The archived signed body named by its SHA-256, if this copy has it.
+    /// The archived signed body named by its SHA-256, if this copy has it and its bytes have
+    /// that digest (the history check leaves the archive to its readers).
     pub fn body(&self, sha256: &str) -> Option<Vec<u8>> {
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
         let path = ledger::archive_path(&self.archive_dir, sha256);
-        scs_cert::file::read_regular(&path).ok()
+        scs_cert::file::read_regular(&path)
+            .ok()
+            .filter(|bytes| scs_cert::digest::sha256_hex(bytes).eq_ignore_ascii_case(sha256))
     }
 }

@@ -493,8 +493,8 @@ pub(crate) fn detail(
         });
     }
     let groups = groups
-        .into_iter()
-        .map(|(_, rows)| TestcaseGroup {
+        .into_values()
+        .map(|rows| TestcaseGroup {
             result: rows.first().map_or("", |r| r.result),
             rows,
         })

@@ -47,6 +47,9 @@ pub struct VerifyOptions {
     /// A missing archive folder is a finding ([`FindingKind::ArchiveMissing`]) instead of a
     /// note: for the forum's own copy, where the bodies must be.
     pub require_archive: bool,
+    /// Check the history only, not the archived bodies ([`ArchiveCoverage::NotChecked`]): for
+    /// readers that check each body's digest where they use it (`publish`).
+    pub skip_archive: bool,
 }
 
 /// What is wrong, as a stable kebab-case [`code`](FindingKind::code).
@@ -215,6 +218,8 @@ pub enum ArchiveCoverage {
     /// This clone has no archive folder (it is outside git, so a plain clone has none): the
     /// ledger was checked, the bodies were not.
     Absent,
+    /// The bodies were not asked for ([`VerifyOptions::skip_archive`]).
+    NotChecked,
 }
 
 /// The outcome of [`verify_history`].
@@ -323,7 +328,9 @@ pub fn verify_history_reporting(
     }
     let (live, mut findings) = walker.finish();
     let archive_dir = registry.archive_dir();
-    let archive = if archive_dir.is_dir() {
+    let archive = if options.skip_archive {
+        ArchiveCoverage::NotChecked
+    } else if archive_dir.is_dir() {
         let (objects, found) = archive::check(&archive_dir, &live)?;
         findings.extend(found);
         ArchiveCoverage::Checked { objects }

@@ -50,7 +50,10 @@ pub(crate) fn run(ctx: &Ctx, command: RegistryCommand) -> anyhow::Result<Outcome
 /// anything is wrong, 2 when the registry could not be read.
 fn verify(ctx: &Ctx, json: bool, require_archive: bool) -> anyhow::Result<Outcome> {
     let registry = ctx.open()?;
-    let options = VerifyOptions { require_archive };
+    let options = VerifyOptions {
+        require_archive,
+        skip_archive: false,
+    };
     let mut bar = None;
     let report = audit::verify_history_reporting(&registry, &options, &mut |done, total| {
         bar.get_or_insert_with(|| ctx.printer.progress(total, "commits"))
