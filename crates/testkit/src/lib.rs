@@ -12,6 +12,7 @@ pub mod manpages;
 pub mod registry;
 pub mod schema;
 pub mod sigstore_bundle;
+pub mod site;
 pub mod tools;
 
 /// The `scs-cert` binary of this build (profile and target directory of the test).
