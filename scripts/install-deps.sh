@@ -15,6 +15,10 @@ command -v groff >/dev/null 2>&1 || need+=(groff-base)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 # Progress bars are judged on a real pseudo-terminal made by util-linux script.
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+# The published site is judged by the Nu HTML Checker, which runs on Java 17+ and is installed
+# from npm below.
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2
@@ -28,3 +32,18 @@ rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup com
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
 "$(dirname "$0")/install-typst.sh"
+
+# The Nu HTML Checker (vnu) of the site tests (scs_testkit::site::validate_html), pinned exactly
+# (scs_testkit::site::VNU_VERSION), in a tools folder outside the git tree; the tests find it there
+# (or where VNU_JAR points). --ignore-scripts: its postinstall would download a JDK when it finds
+# no Java 17+; we use Debian's.
+vnu_version=26.9.27
+vnu_dir="$HOME/.cache/scs-cert-tools/vnu"
+vnu_jar="$vnu_dir/node_modules/vnu-jar/build/dist/vnu.jar"
+if ! { [ -f "$vnu_jar" ] && grep -qx "$vnu_version" "$vnu_dir/VERSION" 2>/dev/null; }; then
+  echo "install-deps: installing vnu-jar $vnu_version into $vnu_dir" >&2
+  mkdir -p "$vnu_dir"
+  npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --ignore-scripts --silent \
+    "vnu-jar@$vnu_version"
+  echo "$vnu_version" > "$vnu_dir/VERSION"
+fi
