@@ -15,8 +15,11 @@ command -v groff >/dev/null 2>&1 || need+=(groff-base)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
 # Progress bars are judged on a real pseudo-terminal made by util-linux script.
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
-# The published site is judged by the Nu HTML Checker, which runs on Java 17+ and is installed
-# from npm below.
+# The published site is judged in headless Chromium through chromedriver
+# (scs_testkit::site::Browser), and by the Nu HTML Checker, which runs on Java 17+ and is
+# installed from npm below.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 
