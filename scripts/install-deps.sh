@@ -20,6 +20,8 @@ command -v script >/dev/null 2>&1 || need+=(bsdutils)
 # installed from npm below.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+# The site's result marks are emoji (as upstream's tables); the screenshots need a font for them.
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 

@@ -139,10 +139,26 @@ fn text(site: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
 #[test]
 fn the_site_shows_the_registry_escaped_linked_and_reproducible() {
     let (_t, dir, at) = scenario();
+    let head = scs_testkit::registry::head(&dir);
     let r = ok(cert(
         &dir,
         &["publish", "-o", "site", "--no-pdf", "--at", &at, "--json"],
     ));
+    assert_eq!(
+        scs_testkit::registry::head(&dir),
+        head,
+        "publish changes nothing"
+    );
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir.join("reg"))
+        .args(["status", "--porcelain"])
+        .output()
+        .unwrap();
+    assert!(
+        status.stdout.is_empty(),
+        "publish leaves the work tree as it was"
+    );
     assert!(r.stdout.contains("\"type\":\"publish\""), "{}", r.stdout);
     let site = files(&dir.join("site"));
     for path in [
@@ -324,6 +340,31 @@ fn publish_refuses_what_it_must_not_touch_or_show() {
     );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("indx.html"), "{}", r.stderr);
+    // A template of the same name replaces the built-in one (and still escapes).
+    fs::write(dir.join("tpl/indx.html"), "").unwrap();
+    fs::remove_file(dir.join("tpl/indx.html")).unwrap();
+    fs::write(
+        dir.join("tpl/index.html"),
+        "<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head><body>{% for s in page %}{% for r in s.rows %}<p>{{ r.name }}</p>{% endfor %}{% endfor %}</body></html>\n",
+    )
+    .unwrap();
+    ok(cert(
+        &dir,
+        &[
+            "publish",
+            "-o",
+            "custom",
+            "--no-pdf",
+            "--templates",
+            "tpl",
+            "--at",
+            &at,
+        ],
+    ));
+    let custom = fs::read_to_string(dir.join("custom/index.html")).unwrap();
+    assert!(custom.contains("<p>Cloud A</p>"), "{custom}");
+    assert!(custom.contains("&lt;script&gt;"), "{custom}");
+
     // A history that does not verify is not published: a commit made behind the tool's back.
     fs::write(dir.join("reg/subjects/cloud-a.yaml"), "subject: cloud-a\n").unwrap();
     let git = |args: &[&str]| {
@@ -395,4 +436,123 @@ fn each_urkunde_s_qr_code_leads_to_its_status_page_in_the_site() {
             );
         }
     }
+}
+
+#[test]
+fn every_page_type_reads_right_in_a_real_browser_links_resolve_and_pages_validate() {
+    let (_t, dir, at) = scenario();
+    ok(cert(
+        &dir,
+        &["publish", "-o", "site", "--no-pdf", "--at", &at],
+    ));
+    let site = dir.join("site");
+    let problems = scs_testkit::site::check_links(&site);
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+    if let Some(errors) = scs_testkit::site::validate_html(&site) {
+        assert!(errors.is_empty(), "vnu:\n{}", errors.join("\n"));
+    }
+    let Some(mut browser) = scs_testkit::site::Browser::start() else {
+        return;
+    };
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("publish");
+    fs::create_dir_all(&shots).unwrap();
+    let report = fs::read_dir(site.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "html"))
+        .unwrap();
+    // (page, what its visible text must say, screenshot)
+    let pages: Vec<(PathBuf, Vec<&str>, Option<&str>)> = vec![
+        (
+            site.join("index.html"),
+            vec![
+                "Certified SCS-compatible IaaS",
+                "Cloud A",
+                "SCS-IAAS-2026-0001",
+                "No integrator is certified yet.",
+                "Other tested environments",
+                HOSTILE_NAME,
+            ],
+            Some("overview.png"),
+        ),
+        (
+            site.join("certificates/SCS-IAAS-2026-0002/index.html"),
+            vec![
+                "Status: withdrawn",
+                "the operator asked for it <em>now</em>",
+            ],
+            Some("status-withdrawn.png"),
+        ),
+        (
+            site.join("certificates/SCS-IAAS-2026-0001/index.html"),
+            vec!["Status: active", "ssh-keygen -Y verify", "openssl verify"],
+            None,
+        ),
+        (
+            site.join("subjects/cloud-b/scs-compatible-iaas.html"),
+            vec![
+                "FAIL (1)",
+                "scs-0100-syntax-check",
+                "Compliance over the last 18 months",
+                HOSTILE_NAME,
+            ],
+            Some("detail-failing.png"),
+        ),
+        (
+            site.join("subjects/cloud-b/index.html"),
+            vec![HOSTILE_OPERATOR],
+            None,
+        ),
+        (
+            report.clone(),
+            vec!["Logs (redacted)", "ERROR: flavor x missing"],
+            None,
+        ),
+        (
+            site.join("scopes/scs-compatible-iaas.html"),
+            vec!["Stabilized at", "Effective"],
+            None,
+        ),
+    ];
+    for (path, says, shot) in pages {
+        let page = browser
+            .open(&scs_testkit::site::file_url(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(page.lang, "en", "{}", path.display());
+        assert!(
+            page.console_errors.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            page.console_errors
+        );
+        for s in says {
+            assert!(
+                page.visible_text.contains(s),
+                "{} does not show {s:?}:\n{}",
+                path.display(),
+                page.visible_text
+            );
+        }
+        if let Some(name) = shot {
+            browser.screenshot(&shots.join(name)).unwrap();
+            eprintln!("screenshot: {}", shots.join(name).display());
+        }
+    }
+    // The FAIL group is where the failing testcase is, as a reader sees it.
+    browser
+        .open(&scs_testkit::site::file_url(
+            &site.join("subjects/cloud-b/scs-compatible-iaas.html"),
+        ))
+        .unwrap();
+    let fail_rows = browser
+        .execute(
+            "return Array.from(document.querySelectorAll('#result-fail + table tbody th')).map(e => e.innerText)",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(fail_rows, serde_json::json!(["scs-0100-syntax-check"]));
 }
