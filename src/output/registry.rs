@@ -125,7 +125,7 @@ pub struct PublishRecord {
     pub commit: String,
     /// Files written.
     pub files: usize,
-    /// Bytes written.
+    /// Bytes of the files other than report pages.
     pub bytes: u64,
     /// HTML pages among the files.
     pub pages: usize,
@@ -135,6 +135,8 @@ pub struct PublishRecord {
     pub reports: usize,
     /// Reports whose signed body this copy's archive lacks (their pages show no logs).
     pub reports_without_body: usize,
+    /// Report pages taken unchanged from the site being replaced.
+    pub reports_reused: usize,
     /// Urkunde PDFs rendered.
     pub pdfs: usize,
     /// The overview page to open.

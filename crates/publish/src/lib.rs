@@ -22,7 +22,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use site::{Site, build, build_with, site_base};
+pub use site::{ReportCounts, Site, build, build_with, site_base, write_reports};
 pub use snapshot::Snapshot;
 pub use templates::{BUILTIN as TEMPLATES, Templates};
 pub use write::write;

@@ -3,6 +3,7 @@
 //! bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
@@ -37,8 +38,6 @@ pub struct Site {
     pub reports: usize,
     /// Certificates published.
     pub certificates: usize,
-    /// Reports whose signed body this copy's archive lacks (their pages show no logs).
-    pub without_body: usize,
 }
 
 impl Site {
@@ -356,24 +355,9 @@ pub fn build_with(
         site.pages += 1;
     }
 
-    // Report pages, on every core: each reads its body from the archive.
-    let lines: Vec<&LedgerLine> = snap.ledgers.values().flat_map(|l| &l.lines).collect();
-    let signed_reports = snap.forum.publishing.signed_reports;
-    let rendered = scs_cert::parallel::map(&lines, scs_cert::parallel::workers(), |line| {
-        report_page(&r, line, signed_reports)
-    });
-    for (line, out) in lines.iter().zip(rendered) {
-        let (page, extra, had_body) = out?;
-        site.put(paths::report_page(&line.run), page);
-        for (path, bytes) in extra {
-            site.put(path, bytes);
-        }
-        if !had_body {
-            site.without_body += 1;
-        }
-        site.reports += 1;
-        site.pages += 1;
-    }
+    // Report pages are many and never change: [`write_reports`] writes them into place.
+    site.reports = snap.ledgers.values().map(|l| l.lines.len()).sum();
+    site.pages += site.reports;
 
     // For machines and calendars.
     let all_views: Vec<&(CertView, Vec<CertEvent>)> = cert_views.values().collect();
@@ -643,6 +627,127 @@ fn certificate_page(
 }
 
 type Rendered = (Vec<u8>, Vec<(String, Vec<u8>)>, bool);
+
+/// The report pages' manifest in a site: `<key> <path>` per page, sorted by path.
+pub(crate) const REPORTS_MANIFEST: &str = ".scs-publish-reports";
+
+/// What [`write_reports`] did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportCounts {
+    /// Pages rendered anew.
+    pub rendered: usize,
+    /// Pages taken unchanged from the previous site.
+    pub reused: usize,
+    /// Pages whose body this copy's archive lacks.
+    pub without_body: usize,
+}
+
+/// Writes one page per ingested report into `staging` (whose other files are written), on
+/// every core, straight to disk (a registry holds 100,000s of reports: they are never all in
+/// memory). A report page depends only on its ledger line, its subject's and scope's names,
+/// whether its body is in the archive, the templates and this tool's version — not on the
+/// publishing instant — so a page whose inputs are unchanged since `previous` (the site being
+/// replaced) is linked from there instead of parsing its body again.
+///
+/// # Errors
+///
+/// Templates that do not render; I/O errors.
+pub fn write_reports(
+    snap: &Snapshot,
+    templates: &Templates,
+    staging: &Path,
+    previous: Option<&Path>,
+) -> Result<ReportCounts, Error> {
+    let r = Renderer {
+        env: templates.environment()?,
+        forum: Value::from(Serde(&ForumView {
+            name: visible(&snap.forum.forum.name),
+            legal_name: visible(&snap.forum.forum.legal_name),
+            city: visible(&snap.forum.forum.city),
+        })),
+        generated_at: String::new(),
+        base: String::new(),
+        snap,
+    };
+    let dir = staging.join("reports");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, &e))?;
+    let signed_reports = snap.forum.publishing.signed_reports;
+    let templates_digest = scs_cert::digest::sha256_hex(
+        format!(
+            "{}\0{}\0{}",
+            env!("CARGO_PKG_VERSION"),
+            templates.source("layout.html"),
+            templates.source("report.html")
+        )
+        .as_bytes(),
+    );
+    let old: BTreeMap<String, String> = previous
+        .and_then(|p| std::fs::read_to_string(p.join(REPORTS_MANIFEST)).ok())
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(key, path)| (path.to_owned(), key.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let lines: Vec<&LedgerLine> = snap.ledgers.values().flat_map(|l| &l.lines).collect();
+    let done = scs_cert::parallel::map(&lines, scs_cert::parallel::workers(), |line| {
+        let path = paths::report_page(&line.run);
+        let has_body = line.signature != "sshsig"
+            || scs_registry::ledger::archive_path(&snap.archive_dir, &line.sha256).is_file();
+        let scope = snap.scopes.get(&line.scope);
+        let inputs = serde_json::json!({
+            "line": line,
+            "subject": views::subject_brief(snap, &line.subject),
+            "scope": scope.map(|s| (s.slug.as_str(), s.spec.name())),
+            "has_body": has_body,
+            "has_crl": snap.crl_pem.is_some(),
+            "forum": [&snap.forum.forum.name, &snap.forum.forum.legal_name],
+            "templates": templates_digest,
+        });
+        let key = scs_cert::digest::sha256_hex(inputs.to_string().as_bytes());
+        let target = staging.join(&path);
+        if !signed_reports
+            && let Some(prev) = previous
+            && old.get(&path) == Some(&key)
+            && (std::fs::hard_link(prev.join(&path), &target).is_ok()
+                || std::fs::copy(prev.join(&path), &target).is_ok())
+        {
+            return Ok::<_, Error>((path, key, false, has_body));
+        }
+        let (page, extra, had_body) = report_page(&r, line, signed_reports)?;
+        std::fs::write(&target, page).map_err(|e| Error::io("write", &target, &e))?;
+        for (extra_path, bytes) in extra {
+            let t = staging.join(extra_path);
+            std::fs::write(&t, bytes).map_err(|e| Error::io("write", &t, &e))?;
+        }
+        Ok((path, key, true, had_body))
+    });
+    let mut counts = ReportCounts::default();
+    let mut manifest = BTreeMap::new();
+    for item in done {
+        let (path, key, rendered, had_body) = item?;
+        if rendered {
+            counts.rendered += 1;
+        } else {
+            counts.reused += 1;
+        }
+        if !had_body {
+            counts.without_body += 1;
+        }
+        manifest.insert(path, key);
+    }
+    let mut text = String::new();
+    for (path, key) in manifest {
+        text.push_str(&key);
+        text.push(' ');
+        text.push_str(&path);
+        text.push('\n');
+    }
+    let m = staging.join(REPORTS_MANIFEST);
+    std::fs::write(&m, text).map_err(|e| Error::io("write", &m, &e))?;
+    Ok(counts)
+}
 
 fn report_page(
     r: &Renderer<'_>,

@@ -37,13 +37,18 @@ fn check_target(dir: &Path) -> Result<bool, Error> {
     }
 }
 
-/// Writes `site` to `dir`.
+/// Writes `site` to `dir`; `more(staging, previous)` adds what is written straight to disk (the
+/// report pages), with the site being replaced to reuse from.
 ///
 /// # Errors
 ///
 /// [`Error::NotPublishOutput`] for a target that is not ours; I/O errors (the target is left
 /// as it was).
-pub fn write(site: &Site, dir: &Path) -> Result<(), Error> {
+pub fn write(
+    site: &Site,
+    dir: &Path,
+    more: impl FnOnce(&Path, Option<&Path>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let exists = check_target(dir)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -64,6 +69,7 @@ pub fn write(site: &Site, dir: &Path) -> Result<(), Error> {
         }
         fs::write(&target, bytes).map_err(|e| Error::io("write", &target, &e))?;
     }
+    more(tmp.path(), exists.then_some(dir))?;
     // The finished folder is a readable site like any other, not a private temporary.
     set_mode(tmp.path())?;
     let staged = tmp.keep();

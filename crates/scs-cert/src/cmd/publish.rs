@@ -74,7 +74,11 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
             pdfs += 1;
         }
     }
-    scs_publish::write(&site, &args.output)?;
+    let mut reports = scs_publish::ReportCounts::default();
+    scs_publish::write(&site, &args.output, |staging, previous| {
+        reports = scs_publish::write_reports(&snapshot, &templates, staging, previous)?;
+        Ok(())
+    })?;
     for w in &site.warnings {
         ctx.printer.warn(w);
     }
@@ -83,12 +87,14 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
         dir: args.output.display().to_string(),
         at: format_instant(at),
         commit: snapshot.commit.to_string(),
-        files: site.files.len(),
+        files: site.files.len() + reports.rendered + reports.reused + 1,
         bytes: site.files.values().map(|f| f.len() as u64).sum(),
+        // (report pages not counted: they go straight to disk)
         pages: site.pages,
         certificates: site.certificates,
         reports: site.reports,
-        reports_without_body: site.without_body,
+        reports_without_body: reports.without_body,
+        reports_reused: reports.reused,
         pdfs,
         index: index.display().to_string(),
         warnings: site.warnings.clone(),
@@ -105,10 +111,10 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
             record.at,
             cli::shown(&args.output)
         ))?;
-        if site.without_body > 0 {
+        if reports.without_body > 0 {
             ctx.printer.info(&format!(
                 "{} report pages show no logs: their signed bodies are not in this copy's archive",
-                site.without_body
+                reports.without_body
             ));
         }
         ctx.printer.info(&format!("open {}", cli::shown(&index)));
