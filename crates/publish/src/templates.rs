@@ -138,43 +138,24 @@ impl Templates {
     }
 }
 
-/// HTML escaping, and Markdown escaping for `.md` templates.
+/// HTML escaping, and Markdown escaping for `.md` templates; `none` prints nothing.
 fn format_value(
     out: &mut Output,
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    match state.auto_escape() {
-        AutoEscape::Custom(name) if name == "markdown" => {
-            let text = if value.is_none() || value.is_undefined() {
-                String::new()
-            } else {
-                value.to_string()
-            };
-            let escaped = if value.is_safe() {
-                text
-            } else {
-                markdown_escape(&text)
-            };
-            out.write_str(&escaped)
-                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
-        }
-        AutoEscape::Html => {
-            let text = if value.is_none() || value.is_undefined() {
-                String::new()
-            } else {
-                value.to_string()
-            };
-            let escaped = if value.is_safe() {
-                text
-            } else {
-                html_escape(&text)
-            };
-            out.write_str(&escaped)
-                .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
-        }
-        _ => minijinja::escape_formatter(out, state, value),
+    let escape: fn(&str) -> String = match state.auto_escape() {
+        AutoEscape::Custom(name) if name == "markdown" => markdown_escape,
+        AutoEscape::Html => html_escape,
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    if value.is_none() || value.is_undefined() {
+        return Ok(());
     }
+    let text = value.to_string();
+    let shown = if value.is_safe() { text } else { escape(&text) };
+    out.write_str(&shown)
+        .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
 }
 
 /// HTML text and attribute escaping: `&`, `<`, `>`, `"` and `'` (minijinja's own escaping also
