@@ -184,6 +184,10 @@ fn every_subcommand_has_help_and_runs_a_minimal_invocation() {
         ("verify", vec!["{ID}".into()]),
         ("render", vec!["{ID}".into(), "-o".into(), "u.pdf".into()]),
         (
+            "publish",
+            vec!["-o".into(), "site".into(), "--no-pdf".into()],
+        ),
+        (
             "manual record",
             [
                 "cloud-a",

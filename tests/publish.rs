@@ -291,6 +291,30 @@ fn the_site_shows_the_registry_escaped_linked_and_reproducible() {
     assert_eq!(statuses, ["active", "withdrawn"]);
     let feed = text(&site, "feed.atom");
     assert!(feed.contains("SCS-IAAS-2026-0002: withdrawn"), "{feed}");
+    // The feed and the badges are XML a real parser reads; entry ids are unique.
+    if let Some(python) = tools::require("python3") {
+        let out = Command::new(python)
+            .args([
+                "-c",
+                "import sys, xml.dom.minidom as m\n\
+                 d = m.parse(sys.argv[1])\n\
+                 ids = [e.firstChild.data for e in d.getElementsByTagName('id')]\n\
+                 assert len(ids) == len(set(ids)), ids\n\
+                 print(len(d.getElementsByTagName('entry')))\n\
+                 m.parse(sys.argv[2])",
+            ])
+            .arg(dir.join("site/feed.atom"))
+            .arg(dir.join("site/badges/cloud-b/scs-compatible-iaas.svg"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // issued twice, withdrawn once, and cloud-a's and cloud-c's expiry lies ahead.
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "3");
+    }
 
     // Byte-identical for the same registry and instant; a previous output is replaced whole.
     ok(cert(
@@ -559,4 +583,104 @@ fn every_page_type_reads_right_in_a_real_browser_links_resolve_and_pages_validat
         )
         .unwrap();
     assert_eq!(fail_rows, serde_json::json!(["scs-0100-syntax-check"]));
+}
+
+/// A commit of `reg` signed by the forum key the way `git commit -S` with SSH signing makes it
+/// (the registry's own commands cannot change the publishing policy).
+fn forum_signed_commit(dir: &Path, message: &str) {
+    let reg = dir.join("reg");
+    let key = String::from_utf8(
+        Command::new("git")
+            .arg("-C")
+            .arg(&reg)
+            .args(["config", "scs-cert.key"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let email = fs::read_to_string(reg.join("forum.toml"))
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("email = \"")
+                .map(|e| e.trim_end_matches('"').to_owned())
+        })
+        .unwrap();
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(&reg)
+        .args(["-c", "gpg.format=ssh", "-c"])
+        .arg(format!("user.signingkey={}", key.trim()))
+        .args(["-c", "user.name=Secretary", "-c"])
+        .arg(format!("user.email={email}"))
+        .args(["commit", "-S", "-qam", message])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_policy_can_publish_the_signed_reports_which_ssh_keygen_verifies() {
+    let (_t, dir, at) = scenario();
+    let Some(ssh_keygen) = tools::require("ssh-keygen") else {
+        return;
+    };
+    let forum = dir.join("reg/forum.toml");
+    let mut text = fs::read_to_string(&forum).unwrap();
+    text.push_str("\n[publishing]\nsigned_reports = true\n");
+    fs::write(&forum, text).unwrap();
+    forum_signed_commit(&dir, "publishing: the signed reports too");
+    ok(cert(&dir, &["registry", "verify"]));
+    ok(cert(
+        &dir,
+        &["publish", "-o", "site", "--no-pdf", "--at", &at],
+    ));
+    let allowed = ok(cert(&dir, &["subject", "allowed-signers"])).stdout;
+    fs::write(dir.join("subjects.allowed"), allowed).unwrap();
+    let reports = dir.join("site/reports");
+    let mut checked = 0;
+    for e in fs::read_dir(&reports).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "yaml") {
+            continue;
+        }
+        let report = fs::read_to_string(&path).unwrap();
+        let subject = report
+            .lines()
+            .find_map(|l| l.strip_prefix("subject: "))
+            .unwrap()
+            .to_owned();
+        let out = Command::new(&ssh_keygen)
+            .args(["-Y", "verify", "-f"])
+            .arg(dir.join("subjects.allowed"))
+            .args(["-I", &subject, "-n", "report", "-s"])
+            .arg(path.with_extension("yaml.sig"))
+            .stdin(fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "every report's signed bytes beside its page");
+    let page = fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "html"))
+        .unwrap();
+    assert!(
+        fs::read_to_string(page)
+            .unwrap()
+            .contains("the signed report")
+    );
+    assert!(scs_testkit::site::check_links(&dir.join("site")).is_empty());
 }
