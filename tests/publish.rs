@@ -326,12 +326,53 @@ fn the_site_shows_the_registry_escaped_linked_and_reproducible() {
         site,
         "same registry and instant, same bytes"
     );
-    fs::write(dir.join("site/stale.html"), "old").unwrap();
-    ok(cert(
+    // A page of the site lost is written again; unchanged report pages are reused.
+    fs::remove_file(dir.join("site/index.html")).unwrap();
+    let r = ok(cert(
         &dir,
-        &["publish", "-o", "site", "--no-pdf", "--at", &at],
+        &["publish", "-o", "site", "--no-pdf", "--at", &at, "--json"],
     ));
-    assert_eq!(files(&dir.join("site")), site, "the stale file is gone");
+    assert!(
+        r.stdout.contains("\"reports_reused\":3"),
+        "unchanged report pages are taken from the site replaced: {}",
+        r.stdout
+    );
+    assert_eq!(files(&dir.join("site")), site, "the site is whole again");
+    // A page edited in the served folder, or swapped for a symlink, is rendered again.
+    let reports: Vec<String> = site
+        .keys()
+        .filter(|p| p.starts_with("reports/"))
+        .cloned()
+        .collect();
+    fs::write(dir.join("site").join(&reports[0]), "tampered").unwrap();
+    fs::remove_file(dir.join("site").join(&reports[1])).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", dir.join("site").join(&reports[1])).unwrap();
+    let r = ok(cert(
+        &dir,
+        &["publish", "-o", "site", "--no-pdf", "--at", &at, "--json"],
+    ));
+    assert!(r.stdout.contains("\"reports_reused\":1"), "{}", r.stdout);
+    assert_eq!(
+        files(&dir.join("site")),
+        site,
+        "tampered pages are not reused"
+    );
+    // Publishing from inside the site (`-o .`) replaces it too.
+    ok(run(
+        CERT,
+        &dir.join("site"),
+        &[
+            "--registry",
+            "../reg",
+            "publish",
+            "-o",
+            ".",
+            "--no-pdf",
+            "--at",
+            &at,
+        ],
+    ));
+    assert_eq!(files(&dir.join("site")), site);
     assert!(
         fs::read_dir(&dir).unwrap().all(|e| !e
             .unwrap()
@@ -359,6 +400,31 @@ fn publish_refuses_what_it_must_not_touch_or_show() {
         fs::read_to_string(dir.join("docs/notes.txt")).unwrap(),
         "mine"
     );
+    // Files a publish did not write (a forge's CNAME, a pages checkout's .git) are never
+    // deleted by replacing the site.
+    ok(cert(
+        &dir,
+        &["publish", "-o", "pages", "--no-pdf", "--at", &at],
+    ));
+    fs::write(dir.join("pages/CNAME"), "registry.example").unwrap();
+    let r = cert(&dir, &["publish", "-o", "pages", "--no-pdf", "--at", &at]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("CNAME"), "{}", r.stderr);
+    assert!(dir.join("pages/CNAME").is_file());
+    fs::remove_file(dir.join("pages/CNAME")).unwrap();
+    fs::create_dir(dir.join("pages/.git")).unwrap();
+    fs::write(dir.join("pages/.git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let r = cert(&dir, &["publish", "-o", "pages", "--no-pdf", "--at", &at]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(dir.join("pages/.git/HEAD").is_file());
+    // Not inside the registry: its work tree would no longer equal its last commit.
+    let r = cert(
+        &dir,
+        &["publish", "-o", "reg/site", "--no-pdf", "--at", &at],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("inside the registry"), "{}", r.stderr);
+    assert!(!dir.join("reg/site").exists());
     // Unknown templates are named, not ignored.
     fs::create_dir(dir.join("tpl")).unwrap();
     fs::write(dir.join("tpl/indx.html"), "typo").unwrap();

@@ -19,8 +19,14 @@ fn fixed(t: Instant) -> FixedDateTime {
 
 /// A stable id: the certificate's status-page URL and the event's kind and instant. Ids are
 /// URLs under the forum's base, as RFC 4287 recommends, so two registries never collide.
-fn entry_id(status_url: &str, event: &CertEvent) -> String {
-    format!("{status_url}#{}-{}", event.kind, event.at)
+/// Two events of one kind at the same second (suspended, reinstated, suspended again) differ
+/// by their ordinal among those: events are only ever appended, so the ordinal never changes.
+fn entry_id(status_url: &str, event: &CertEvent, ordinal: usize) -> String {
+    if ordinal == 0 {
+        format!("{status_url}#{}-{}", event.kind, event.at)
+    } else {
+        format!("{status_url}#{}-{}-{ordinal}", event.kind, event.at)
+    }
 }
 
 /// The Atom feed; `status_urls` maps each certificate id to its status URL.
@@ -31,12 +37,23 @@ pub(crate) fn atom(
     items: &[FeedItem<'_>],
     status_url: &dyn Fn(&str) -> String,
 ) -> String {
+    let mut seen: std::collections::BTreeMap<(&str, &str, &str), usize> =
+        std::collections::BTreeMap::new();
     let mut entries: Vec<Entry> = items
         .iter()
         .map(|item| {
             let url = status_url(&item.cert.id);
+            let ordinal = seen
+                .entry((
+                    item.cert.id.as_str(),
+                    item.event.kind,
+                    item.event.at.as_str(),
+                ))
+                .or_insert(0);
+            let id = entry_id(&url, item.event, *ordinal);
+            *ordinal += 1;
             let mut entry = Entry::default();
-            entry.set_id(entry_id(&url, item.event));
+            entry.set_id(id);
             entry.set_title(Text::plain(format!(
                 "{}: {} ({}, {} {})",
                 item.cert.id,

@@ -21,9 +21,11 @@ pub const CERTIFICATES: &str = "certificates";
 /// A name as one path segment: kept when it is plainly safe, else a digest of it (so two names
 /// never share a file and nothing can climb out of its folder).
 pub fn segment(name: &str) -> String {
+    // `x-` names are the digests' own form: hashed too, so no name can take another's file.
     let plain = !name.is_empty()
-        && name.len() <= 100
+        && name.len() <= 200
         && !name.starts_with('.')
+        && !name.starts_with("x-")
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
@@ -133,6 +135,9 @@ mod tests {
             assert!(s.starts_with("x-") && s.len() == 18, "{hostile} -> {s}");
         }
         assert_ne!(segment("a/b"), segment("a\\b"));
+        // A name in the digests' own form cannot take the file of the name it is the digest of.
+        let hashed = segment("a b");
+        assert_ne!(segment(&hashed), hashed);
     }
 
     #[test]

@@ -647,7 +647,8 @@ pub struct ReportCounts {
 /// memory). A report page depends only on its ledger line, its subject's and scope's names,
 /// whether its body is in the archive, the templates and this tool's version — not on the
 /// publishing instant — so a page whose inputs are unchanged since `previous` (the site being
-/// replaced) is linked from there instead of parsing its body again.
+/// replaced) is copied from there, after checking its digest, instead of parsing its body
+/// again.
 ///
 /// # Errors
 ///
@@ -681,15 +682,38 @@ pub fn write_reports(
         )
         .as_bytes(),
     );
-    let old: BTreeMap<String, String> = previous
+    // `<key> <sha256 of the page> <path>` per page.
+    let old: BTreeMap<String, (String, String)> = previous
         .and_then(|p| std::fs::read_to_string(p.join(REPORTS_MANIFEST)).ok())
         .map(|text| {
             text.lines()
-                .filter_map(|l| l.split_once(' '))
-                .map(|(key, path)| (path.to_owned(), key.to_owned()))
+                .filter_map(|l| {
+                    let mut parts = l.splitn(3, ' ');
+                    let (key, digest, path) = (parts.next()?, parts.next()?, parts.next()?);
+                    Some((path.to_owned(), (key.to_owned(), digest.to_owned())))
+                })
                 .collect()
         })
         .unwrap_or_default();
+    // A report page shows its scope's testcase descriptions: a changed spec changes the key.
+    let spec_digests: BTreeMap<&str, String> = snap
+        .scopes
+        .iter()
+        .map(|(uuid, scope)| {
+            let mut text = String::new();
+            for v in scope.spec.versions() {
+                for id in v.main().iter().chain(v.targets().values().flatten()) {
+                    if let Some(t) = v.testcase(id) {
+                        text.push_str(id);
+                        text.push('\0');
+                        text.push_str(t.description().unwrap_or(""));
+                        text.push('\0');
+                    }
+                }
+            }
+            (uuid.as_str(), scs_cert::digest::sha256_hex(text.as_bytes()))
+        })
+        .collect();
     let lines: Vec<&LedgerLine> = snap.ledgers.values().flat_map(|l| &l.lines).collect();
     let done = scs_cert::parallel::map(&lines, scs_cert::parallel::workers(), |line| {
         let path = paths::report_page(&line.run);
@@ -699,7 +723,7 @@ pub fn write_reports(
         let inputs = serde_json::json!({
             "line": line,
             "subject": views::subject_brief(snap, &line.subject),
-            "scope": scope.map(|s| (s.slug.as_str(), s.spec.name())),
+            "scope": scope.map(|s| (s.slug.as_str(), s.spec.name(), spec_digests.get(line.scope.as_str()))),
             "has_body": has_body,
             "has_crl": snap.crl_pem.is_some(),
             "forum": [&snap.forum.forum.name, &snap.forum.forum.legal_name],
@@ -707,26 +731,32 @@ pub fn write_reports(
         });
         let key = scs_cert::digest::sha256_hex(inputs.to_string().as_bytes());
         let target = staging.join(&path);
+        // Reused only as the regular file with the bytes the manifest names: a page edited
+        // or replaced by a symlink in the served folder is rendered again.
         if !signed_reports
             && let Some(prev) = previous
-            && old.get(&path) == Some(&key)
-            && (std::fs::hard_link(prev.join(&path), &target).is_ok()
-                || std::fs::copy(prev.join(&path), &target).is_ok())
+            && let Some((old_key, old_digest)) = old.get(&path)
+            && *old_key == key
+            && std::fs::symlink_metadata(prev.join(&path)).is_ok_and(|m| m.is_file())
+            && let Ok(bytes) = std::fs::read(prev.join(&path))
+            && scs_cert::digest::sha256_hex(&bytes) == *old_digest
+            && std::fs::write(&target, &bytes).is_ok()
         {
-            return Ok::<_, Error>((path, key, false, has_body));
+            return Ok::<_, Error>((path, key, old_digest.clone(), false, has_body));
         }
         let (page, extra, had_body) = report_page(&r, line, signed_reports)?;
+        let digest = scs_cert::digest::sha256_hex(&page);
         std::fs::write(&target, page).map_err(|e| Error::io("write", &target, &e))?;
         for (extra_path, bytes) in extra {
             let t = staging.join(extra_path);
             std::fs::write(&t, bytes).map_err(|e| Error::io("write", &t, &e))?;
         }
-        Ok((path, key, true, had_body))
+        Ok((path, key, digest, true, had_body))
     });
     let mut counts = ReportCounts::default();
     let mut manifest = BTreeMap::new();
     for item in done {
-        let (path, key, rendered, had_body) = item?;
+        let (path, key, digest, rendered, had_body) = item?;
         if rendered {
             counts.rendered += 1;
         } else {
@@ -735,11 +765,13 @@ pub fn write_reports(
         if !had_body {
             counts.without_body += 1;
         }
-        manifest.insert(path, key);
+        manifest.insert(path, (key, digest));
     }
     let mut text = String::new();
-    for (path, key) in manifest {
+    for (path, (key, digest)) in manifest {
         text.push_str(&key);
+        text.push(' ');
+        text.push_str(&digest);
         text.push(' ');
         text.push_str(&path);
         text.push('\n');

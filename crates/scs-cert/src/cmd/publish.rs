@@ -27,6 +27,7 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
         )
     };
     let registry = ctx.open()?;
+    refuse_inside(&args.output, registry.root())?;
     let history = registry.history()?.len();
     let progress = ctx.printer.progress(history, "commits verified");
     let checked = scs_publish::check_registry(&registry, &mut |done, _| {
@@ -120,4 +121,35 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
         ctx.printer.info(&format!("open {}", cli::shown(&index)));
     }
     Ok(Outcome::Success)
+}
+
+/// A site inside the registry's work tree would make every later change refuse ("the work tree
+/// differs from its last commit"): refused before anything is written.
+fn refuse_inside(output: &std::path::Path, root: &std::path::Path) -> anyhow::Result<()> {
+    let absolute = std::path::absolute(output)
+        .with_context(|| format!("while resolving {}", cli::shown(output)))?;
+    // The nearest folder that exists, with symlinks resolved, then what is below it.
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut real = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_owned());
+    real.extend(rest.iter().rev());
+    if real.starts_with(root) {
+        anyhow::bail!(
+            "{} lies inside the registry ({}); publish the site outside it",
+            cli::shown(output),
+            cli::shown(root)
+        );
+    }
+    Ok(())
 }
