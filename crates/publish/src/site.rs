@@ -647,7 +647,7 @@ pub struct ReportCounts {
 /// memory). A report page depends only on its ledger line, its subject's and scope's names,
 /// whether its body is in the archive, the templates and this tool's version — not on the
 /// publishing instant — so a page whose inputs are unchanged since `previous` (the site being
-/// replaced) is copied from there, after checking its digest, instead of parsing its body
+/// replaced) is linked from there, after checking its digest, instead of parsing its body
 /// again.
 ///
 /// # Errors
@@ -740,7 +740,8 @@ pub fn write_reports(
             && std::fs::symlink_metadata(prev.join(&path)).is_ok_and(|m| m.is_file())
             && let Ok(bytes) = std::fs::read(prev.join(&path))
             && scs_cert::digest::sha256_hex(&bytes) == *old_digest
-            && std::fs::write(&target, &bytes).is_ok()
+            && (std::fs::hard_link(prev.join(&path), &target).is_ok()
+                || std::fs::write(&target, &bytes).is_ok())
         {
             return Ok::<_, Error>((path, key, old_digest.clone(), false, has_body));
         }
