@@ -459,7 +459,7 @@ impl<'c> Demo<'c> {
             },
         )?;
         self.say(&format!(
-            "\n   git log: {} signed commits; the registry is in {} (keep it: scs-cert demo --dir DIR)",
+            "\n   git log: {} signed commits; the registry is in {}",
             registry.history()?.len(),
             cli::shown(&self.registry_dir)
         ))?;

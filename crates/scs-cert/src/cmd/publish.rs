@@ -104,11 +104,11 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
         ctx.printer.record(&record)?;
     } else {
         ctx.printer.result(&format!(
-            "published {} pages ({} certificates, {} reports, {} PDFs) as of {} to {}",
-            record.pages,
-            record.certificates,
-            record.reports,
-            pdfs,
+            "published {} ({}, {}, {}) as of {} to {}",
+            count(record.pages, "page"),
+            count(record.certificates, "certificate"),
+            count(record.reports, "report"),
+            count(pdfs, "PDF"),
             record.at,
             cli::shown(&args.output)
         ))?;
@@ -152,4 +152,13 @@ fn refuse_inside(output: &std::path::Path, root: &std::path::Path) -> anyhow::Re
         );
     }
     Ok(())
+}
+
+/// `1 page`, `2 pages`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
