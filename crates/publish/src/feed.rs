@@ -202,6 +202,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn events_of_one_kind_in_one_second_have_distinct_ids() {
+        let t = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+        let event = CertEvent {
+            at: scs_cert::time::format_instant(t),
+            kind: "suspended",
+            text: "suspended".into(),
+            instant: t,
+        };
+        let a = entry_id("https://x/certificates/ID", &event, 0);
+        let b = entry_id("https://x/certificates/ID", &event, 1);
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            format!("https://x/certificates/ID#suspended-{}", event.at)
+        );
+    }
+
+    #[test]
     fn ics_lines_are_escaped_and_folded() {
         assert_eq!(ics_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
         let mut out = String::new();
