@@ -153,12 +153,12 @@ fn the_site_shows_the_registry_escaped_linked_and_reproducible() {
         head,
         "publish changes nothing"
     );
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(dir.join("reg"))
-        .args(["status", "--porcelain"])
-        .output()
-        .unwrap();
+    let status = tools::succeed(
+        Command::new("git")
+            .arg("-C")
+            .arg(dir.join("reg"))
+            .args(["status", "--porcelain"]),
+    );
     assert!(
         status.stdout.is_empty(),
         "publish leaves the work tree as it was"
@@ -293,24 +293,19 @@ fn the_site_shows_the_registry_escaped_linked_and_reproducible() {
     assert!(feed.contains("SCS-IAAS-2026-0002: withdrawn"), "{feed}");
     // The feed and the badges are XML a real parser reads; entry ids are unique.
     if let Some(python) = tools::require("python3") {
-        let out = Command::new(python)
-            .args([
-                "-c",
-                "import sys, xml.dom.minidom as m\n\
+        let out = tools::succeed(
+            Command::new(python)
+                .args([
+                    "-c",
+                    "import sys, xml.dom.minidom as m\n\
                  d = m.parse(sys.argv[1])\n\
                  ids = [e.firstChild.data for e in d.getElementsByTagName('id')]\n\
                  assert len(ids) == len(set(ids)), ids\n\
                  print(len(d.getElementsByTagName('entry')))\n\
                  m.parse(sys.argv[2])",
-            ])
-            .arg(dir.join("site/feed.atom"))
-            .arg(dir.join("site/badges/cloud-b/scs-compatible-iaas.svg"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+                ])
+                .arg(dir.join("site/feed.atom"))
+                .arg(dir.join("site/badges/cloud-b/scs-compatible-iaas.svg")),
         );
         // issued twice, withdrawn once, and cloud-a's and cloud-c's expiry lies ahead.
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "3");
@@ -462,24 +457,19 @@ fn publish_refuses_what_it_must_not_touch_or_show() {
     // A history that does not verify is not published: a commit made behind the tool's back.
     fs::write(dir.join("reg/subjects/cloud-a.yaml"), "subject: cloud-a\n").unwrap();
     let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(dir.join("reg"))
-            .args([
-                "-c",
-                "user.name=x",
-                "-c",
-                "user.email=x@example.org",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        tools::succeed(
+            Command::new("git")
+                .arg("-C")
+                .arg(dir.join("reg"))
+                .args([
+                    "-c",
+                    "user.name=x",
+                    "-c",
+                    "user.email=x@example.org",
+                    "-c",
+                    "commit.gpgsign=false",
+                ])
+                .args(args),
         );
     };
     git(&["commit", "-qam", "unsigned"]);
@@ -509,13 +499,12 @@ fn each_urkunde_s_qr_code_leads_to_its_status_page_in_the_site() {
         for link in ["urkunde_de", "urkunde_en"] {
             let pdf = site.join(c["links"][link].as_str().unwrap());
             let png = dir.join("page");
-            let out = Command::new(&pdftoppm)
-                .args(["-r", "150", "-png", "-singlefile"])
-                .arg(&pdf)
-                .arg(&png)
-                .output()
-                .unwrap();
-            assert!(out.status.success());
+            tools::succeed(
+                Command::new(&pdftoppm)
+                    .args(["-r", "150", "-png", "-singlefile"])
+                    .arg(&pdf)
+                    .arg(&png),
+            );
             let qr = Command::new(&zbarimg)
                 .args(["-q", "--raw"])
                 .arg(dir.join("page.png"))
@@ -656,13 +645,13 @@ fn every_page_type_reads_right_in_a_real_browser_links_resolve_and_pages_validat
 fn forum_signed_commit(dir: &Path, message: &str) {
     let reg = dir.join("reg");
     let key = String::from_utf8(
-        Command::new("git")
-            .arg("-C")
-            .arg(&reg)
-            .args(["config", "scs-cert.key"])
-            .output()
-            .unwrap()
-            .stdout,
+        tools::succeed(
+            Command::new("git")
+                .arg("-C")
+                .arg(&reg)
+                .args(["config", "scs-cert.key"]),
+        )
+        .stdout,
     )
     .unwrap();
     let email = fs::read_to_string(reg.join("forum.toml"))
@@ -673,20 +662,15 @@ fn forum_signed_commit(dir: &Path, message: &str) {
                 .map(|e| e.trim_end_matches('"').to_owned())
         })
         .unwrap();
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(&reg)
-        .args(["-c", "gpg.format=ssh", "-c"])
-        .arg(format!("user.signingkey={}", key.trim()))
-        .args(["-c", "user.name=Secretary", "-c"])
-        .arg(format!("user.email={email}"))
-        .args(["commit", "-S", "-qam", message])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    tools::succeed(
+        Command::new("git")
+            .arg("-C")
+            .arg(&reg)
+            .args(["-c", "gpg.format=ssh", "-c"])
+            .arg(format!("user.signingkey={}", key.trim()))
+            .args(["-c", "user.name=Secretary", "-c"])
+            .arg(format!("user.email={email}"))
+            .args(["commit", "-S", "-qam", message]),
     );
 }
 
@@ -721,19 +705,13 @@ fn the_policy_can_publish_the_signed_reports_which_ssh_keygen_verifies() {
             .find_map(|l| l.strip_prefix("subject: "))
             .unwrap()
             .to_owned();
-        let out = Command::new(&ssh_keygen)
-            .args(["-Y", "verify", "-f"])
-            .arg(dir.join("subjects.allowed"))
-            .args(["-I", &subject, "-n", "report", "-s"])
-            .arg(path.with_extension("yaml.sig"))
-            .stdin(fs::File::open(&path).unwrap())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
+        tools::succeed(
+            Command::new(&ssh_keygen)
+                .args(["-Y", "verify", "-f"])
+                .arg(dir.join("subjects.allowed"))
+                .args(["-I", &subject, "-n", "report", "-s"])
+                .arg(path.with_extension("yaml.sig"))
+                .stdin(fs::File::open(&path).unwrap()),
         );
         checked += 1;
     }

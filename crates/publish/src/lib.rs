@@ -5,9 +5,10 @@
 //! machines, `feed.atom`, `expiries.ics`, badges, the CRL and the forum's keys.
 //!
 //! The flow: [`Snapshot::load`] reads the registry's last commit (after
-//! [`check_registry`] replayed its history: unverified history is never shown), [`build`]
-//! renders every file in memory from the snapshot and an instant, and [`write()`] puts the
-//! site in place whole. The same registry and instant give the same bytes: nothing reads the
+//! [`check_registry`] replayed its history: unverified history is never shown),
+//! [`build_with`] renders every page but the report pages in memory from the snapshot and an
+//! instant, and [`write()`] puts the site in place whole, with [`write_reports`] writing the
+//! report pages straight into it. The same registry and instant give the same bytes: nothing reads the
 //! clock, every map is ordered, every id is derived.
 
 mod feed;
@@ -22,7 +23,7 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use site::{ReportCounts, Site, build, build_with, site_base, write_reports};
+pub use site::{ReportCounts, Site, build_with, site_base, write_reports};
 pub use snapshot::Snapshot;
 pub use templates::{BUILTIN as TEMPLATES, Templates};
 pub use write::write;

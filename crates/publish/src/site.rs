@@ -59,10 +59,39 @@ struct Renderer<'a> {
     generated_at: String,
     /// The site's base URL with a trailing `/`, for the Markdown drop-in (read elsewhere).
     base: String,
+    /// The forum's keys, read once (the status pages name each record's signer).
+    allowed: Option<scs_cert::trust::AllowedSigners>,
     snap: &'a Snapshot,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    /// The environment and what every page shows of the forum; `generated_at` empty for
+    /// pages that must not depend on the publishing instant.
+    fn new(
+        snap: &'a Snapshot,
+        templates: &Templates,
+        generated_at: String,
+        base: String,
+    ) -> Result<Renderer<'a>, Error> {
+        let forum = &snap.forum.forum;
+        Ok(Renderer {
+            env: templates.environment()?,
+            forum: Value::from(Serde(&ForumView {
+                name: visible(&forum.name),
+                legal_name: visible(&forum.legal_name),
+                city: visible(&forum.city),
+            })),
+            generated_at,
+            base,
+            allowed: scs_cert::trust::AllowedSigners::parse(
+                &String::from_utf8_lossy(&snap.allowed_signers),
+                "keys/allowed_signers",
+            )
+            .ok(),
+            snap,
+        })
+    }
+
     fn page(&self, template: &str, path: &str, title: &str, page: Value) -> Result<Vec<u8>, Error> {
         self.page_with(
             template,
@@ -219,20 +248,11 @@ struct ModuleRow {
     cells: Vec<Option<Vec<ParamView>>>,
 }
 
-/// Builds the site.
+/// Builds the site (all but the report pages, [`write_reports`]) with `templates`.
 ///
 /// # Errors
 ///
 /// Templates that do not compile or render.
-pub fn build(snap: &Snapshot, options: &Options) -> Result<Site, Error> {
-    build_with(snap, options, &Templates::builtin())
-}
-
-/// [`build`] with the given templates.
-///
-/// # Errors
-///
-/// As [`build`].
 pub fn build_with(
     snap: &Snapshot,
     options: &Options,
@@ -240,17 +260,12 @@ pub fn build_with(
 ) -> Result<Site, Error> {
     let at = options.at;
     let forum = &snap.forum.forum;
-    let r = Renderer {
-        env: templates.environment()?,
-        forum: Value::from(Serde(&ForumView {
-            name: visible(&forum.name),
-            legal_name: visible(&forum.legal_name),
-            city: visible(&forum.city),
-        })),
-        generated_at: format_instant(at),
-        base: format!("{}/", site_base(&forum.status_base_url)),
+    let r = Renderer::new(
         snap,
-    };
+        templates,
+        format_instant(at),
+        format!("{}/", site_base(&forum.status_base_url)),
+    )?;
     let mut site = Site::default();
     check_status_urls(snap, &mut site);
 
@@ -327,14 +342,17 @@ pub fn build_with(
             "subject.html",
             &path,
             &title,
-            Value::from(Serde(&context_subject(&brief, &scopes))),
+            Value::from(Serde(&SubjectPage {
+                subject: &brief,
+                scopes,
+            })),
         )?;
         site.put(path, bytes);
         site.pages += 1;
     }
 
     // The overview and its groups.
-    let sections = overview(snap, &details, &r, &mut site, at)?;
+    let sections = overview(snap, &details, &r, &mut site)?;
     let page = Value::from(Serde(&sections));
     let bytes = r.page("index.html", paths::INDEX, "Certified clouds", page.clone())?;
     site.put(paths::INDEX.into(), bytes);
@@ -469,19 +487,11 @@ struct SubjectPage<'a> {
     scopes: Vec<&'a views::Detail>,
 }
 
-fn context_subject<'a>(brief: &'a SubjectBrief, scopes: &[&'a views::Detail]) -> SubjectPage<'a> {
-    SubjectPage {
-        subject: brief,
-        scopes: scopes.to_vec(),
-    }
-}
-
-fn principal_of(snap: &Snapshot, signature: &[u8]) -> String {
-    let Ok(sig) = scs_cert::sig::Signature::from_armored(signature) else {
-        return "PRINCIPAL".into();
-    };
-    let text = String::from_utf8_lossy(&snap.allowed_signers);
-    let Ok(allowed) = scs_cert::trust::AllowedSigners::parse(&text, "keys/allowed_signers") else {
+/// The principal `keys/allowed_signers` names for the key that made `signature`, for the
+/// ssh-keygen command on a status page (`PRINCIPAL` when it cannot be told).
+fn principal_of(allowed: Option<&scs_cert::trust::AllowedSigners>, signature: &[u8]) -> String {
+    let (Some(allowed), Ok(sig)) = (allowed, scs_cert::sig::Signature::from_armored(signature))
+    else {
         return "PRINCIPAL".into();
     };
     let key = sig.public_key();
@@ -551,7 +561,7 @@ fn certificate_page(
             href: "crl.pem".into(),
         });
     }
-    let principal = principal_of(r.snap, &cert.signature);
+    let principal = principal_of(r.allowed.as_ref(), &cert.signature);
     let commands = vec![
         Command {
             tool: "ssh-keygen",
@@ -659,17 +669,7 @@ pub fn write_reports(
     staging: &Path,
     previous: Option<&Path>,
 ) -> Result<ReportCounts, Error> {
-    let r = Renderer {
-        env: templates.environment()?,
-        forum: Value::from(Serde(&ForumView {
-            name: visible(&snap.forum.forum.name),
-            legal_name: visible(&snap.forum.forum.legal_name),
-            city: visible(&snap.forum.forum.city),
-        })),
-        generated_at: String::new(),
-        base: String::new(),
-        snap,
-    };
+    let r = Renderer::new(snap, templates, String::new(), String::new())?;
     let dir = staging.join("reports");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, &e))?;
     let signed_reports = snap.forum.publishing.signed_reports;
@@ -948,7 +948,6 @@ fn overview(
     details: &BTreeMap<(Subject, String), views::Detail>,
     r: &Renderer<'_>,
     site: &mut Site,
-    at: Instant,
 ) -> Result<Vec<Section>, Error> {
     // Units: a subject alone, or a group of subjects (by the records' `group`).
     let mut groups: BTreeMap<String, Vec<Subject>> = BTreeMap::new();
@@ -1055,7 +1054,6 @@ fn overview(
             }
         }
     }
-    let _ = at;
     Ok(vec![
         Section {
             id: "certified-iaas",

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use scs_cert::cert::{CertificateId, CertificateKind, Event, Status};
-use scs_cert::eval::{self, Evidence};
+use scs_cert::eval;
 use scs_cert::report::Verdict;
 use scs_cert::spec::{Spec, Validity};
 use scs_cert::subject::Subject;
@@ -92,9 +92,8 @@ pub struct Cell {
     pub score: u8,
 }
 
-/// The cell for one subject's evidence on `spec` at `at`.
-pub(crate) fn cell(spec: &Spec, evidence: &[Evidence], at: Instant, href: String) -> Cell {
-    let status = eval::status_at(spec, evidence, at);
+/// The cell for one subject's standing in a scope (`status`, evaluated once by the caller).
+pub(crate) fn cell(status: &eval::ScopeStatus<'_>, href: String) -> Cell {
     let passing: Vec<String> = status
         .versions
         .iter()
@@ -537,7 +536,7 @@ pub(crate) fn detail(
         &history,
     );
     Detail {
-        cell: cell(spec, evidence, at, paths::detail_page(subject, &scope.slug)),
+        cell: cell(&status, paths::detail_page(subject, &scope.slug)),
         subject: brief,
         scope: visible(spec.name()),
         scope_href: paths::scope_page(&scope.slug),

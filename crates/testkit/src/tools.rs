@@ -49,3 +49,22 @@ pub fn shared_fixtures() -> Option<PathBuf> {
         None
     }
 }
+
+/// Runs `command` and returns its output, failing the test with the command line and its
+/// stderr when it does not exit 0 (what a test means by "the real tool accepts this").
+///
+/// # Panics
+///
+/// When the command cannot start or exits with another status.
+pub fn succeed(command: &mut std::process::Command) -> std::process::Output {
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?} could not start: {e}"));
+    assert!(
+        out.status.success(),
+        "{command:?} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
