@@ -279,11 +279,8 @@ pub fn build_with(
     for (id, cert) in &snap.certificates {
         let view = views::cert_view(snap, cert, at);
         let events = views::cert_events(snap, cert, at);
+        certificate_page(&r, &mut site, cert, &view, &events, &reports, options.pdf)?;
         cert_views.insert(id.to_string(), (view, events));
-    }
-    for (id, cert) in &snap.certificates {
-        let (view, events) = &cert_views[id.as_str()];
-        certificate_page(&r, &mut site, cert, view, events, &reports, options.pdf)?;
     }
     site.certificates = snap.certificates.len();
     let certs_of = |subject: &Subject, uuid: &str| -> Vec<CertView> {
