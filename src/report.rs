@@ -24,6 +24,7 @@ mod error;
 mod input;
 pub mod logs;
 mod raw;
+mod scan;
 mod verdict;
 
 use std::collections::BTreeMap;

@@ -21,6 +21,7 @@ mod registry_ingest;
 mod registry_recover;
 mod registry_verify;
 mod report;
+mod report_logs;
 mod sig_armor;
 mod spec;
 mod trust;
