@@ -543,10 +543,10 @@ fn every_page_type_reads_right_in_a_real_browser_links_resolve_and_pages_validat
     };
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("publish");
     fs::create_dir_all(&shots).unwrap();
-    let report = fs::read_dir(site.join("reports"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "html"))
+    let report = files(&site)
+        .into_keys()
+        .find(|p| p.starts_with("reports/") && p.ends_with(".html"))
+        .map(|p| site.join(p))
         .unwrap();
     // (page, what its visible text must say, screenshot)
     let pages: Vec<(PathBuf, Vec<&str>, Option<&str>)> = vec![
@@ -692,10 +692,11 @@ fn the_policy_can_publish_the_signed_reports_which_ssh_keygen_verifies() {
     ));
     let allowed = ok(cert(&dir, &["subject", "allowed-signers"])).stdout;
     fs::write(dir.join("subjects.allowed"), allowed).unwrap();
-    let reports = dir.join("site/reports");
+    let site = dir.join("site");
+    let published = files(&site);
     let mut checked = 0;
-    for e in fs::read_dir(&reports).unwrap() {
-        let path = e.unwrap().path();
+    for rel in published.keys().filter(|p| p.starts_with("reports/")) {
+        let path = site.join(rel);
         if path.extension().is_none_or(|x| x != "yaml") {
             continue;
         }
@@ -716,15 +717,11 @@ fn the_policy_can_publish_the_signed_reports_which_ssh_keygen_verifies() {
         checked += 1;
     }
     assert_eq!(checked, 3, "every report's signed bytes beside its page");
-    let page = fs::read_dir(&reports)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "html"))
+    let page = published
+        .iter()
+        .find(|(p, _)| p.starts_with("reports/") && p.ends_with(".html"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
         .unwrap();
-    assert!(
-        fs::read_to_string(page)
-            .unwrap()
-            .contains("the signed report")
-    );
+    assert!(page.contains("the signed report"));
     assert!(scs_testkit::site::check_links(&dir.join("site")).is_empty());
 }

@@ -3,7 +3,7 @@
 //! bytes.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, context};
@@ -712,6 +712,18 @@ pub fn write_reports(
         })
         .collect();
     let lines: Vec<&LedgerLine> = snap.ledgers.values().flat_map(|l| &l.lines).collect();
+    let folders: BTreeSet<PathBuf> = lines
+        .iter()
+        .filter_map(|line| {
+            staging
+                .join(paths::report_page(&line.run))
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .collect();
+    for folder in &folders {
+        std::fs::create_dir_all(folder).map_err(|e| Error::io("create", folder, &e))?;
+    }
     let done = scs_cert::parallel::map(&lines, scs_cert::parallel::workers(), |line| {
         let path = paths::report_page(&line.run);
         let has_body = line.signature != "sshsig"

@@ -162,16 +162,21 @@ fn format_value(
 /// turns `/` into `&#x2f;`, which is harmless but makes every link unreadable in the source).
 pub fn html_escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&#39;"),
-            c => s.push(c),
-        }
+    // Copies the runs between special characters whole: they are all ASCII, so a byte search
+    // never splits a character.
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+        s.push_str(&rest[..at]);
+        s.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    s.push_str(rest);
     s
 }
 
