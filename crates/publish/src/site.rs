@@ -729,16 +729,37 @@ pub fn write_reports(
         let has_body = line.signature != "sshsig"
             || scs_registry::ledger::archive_path(&snap.archive_dir, &line.sha256).is_file();
         let scope = snap.scopes.get(&line.scope);
-        let inputs = serde_json::json!({
-            "line": line,
-            "subject": views::subject_brief(snap, &line.subject),
-            "scope": scope.map(|s| (s.slug.as_str(), s.spec.name(), spec_digests.get(line.scope.as_str()))),
-            "has_body": has_body,
-            "has_crl": snap.crl_pem.is_some(),
-            "forum": [&snap.forum.forum.name, &snap.forum.forum.legal_name],
-            "templates": templates_digest,
-        });
-        let key = scs_cert::digest::sha256_hex(inputs.to_string().as_bytes());
+        // Serialized straight from borrowed fields: no JSON tree is built for each page.
+        #[derive(Serialize)]
+        struct Inputs<'a> {
+            line: &'a LedgerLine,
+            subject: SubjectBrief,
+            scope: Option<(&'a str, &'a str, Option<&'a String>)>,
+            has_body: bool,
+            has_crl: bool,
+            forum: [&'a String; 2],
+            templates: &'a str,
+        }
+        let inputs = Inputs {
+            line,
+            subject: views::subject_brief(snap, &line.subject),
+            scope: scope.map(|s| {
+                (
+                    s.slug.as_str(),
+                    s.spec.name(),
+                    spec_digests.get(line.scope.as_str()),
+                )
+            }),
+            has_body,
+            has_crl: snap.crl_pem.is_some(),
+            forum: [&snap.forum.forum.name, &snap.forum.forum.legal_name],
+            templates: &templates_digest,
+        };
+        let key = serde_json::to_vec(&inputs).map_err(|e| Error::Template {
+            name: "report.html".into(),
+            message: e.to_string(),
+        })?;
+        let key = scs_cert::digest::sha256_hex(&key);
         let target = staging.join(&path);
         // Reused only as the regular file with the bytes the manifest names: a page edited
         // or replaced by a symlink in the served folder is rendered again.

@@ -144,40 +144,57 @@ fn format_value(
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
-    let escape: fn(&str) -> String = match state.auto_escape() {
-        AutoEscape::Custom(name) if name == "markdown" => markdown_escape,
-        AutoEscape::Html => html_escape,
+    let markdown = match state.auto_escape() {
+        AutoEscape::Custom(name) if name == "markdown" => true,
+        AutoEscape::Html => false,
         _ => return minijinja::escape_formatter(out, state, value),
     };
     if value.is_none() || value.is_undefined() {
         return Ok(());
     }
-    let text = value.to_string();
-    let shown = if value.is_safe() { text } else { escape(&text) };
-    out.write_str(&shown)
-        .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
+    // Strings (nearly every value) are escaped straight into the page, without a copy.
+    let owned;
+    let text = match value.as_str() {
+        Some(s) => s,
+        None => {
+            owned = value.to_string();
+            &owned
+        }
+    };
+    let written = if value.is_safe() {
+        out.write_str(text)
+    } else if markdown {
+        out.write_str(&markdown_escape(text))
+    } else {
+        write_html_escaped(out, text)
+    };
+    written.map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write"))
 }
 
 /// HTML text and attribute escaping: `&`, `<`, `>`, `"` and `'` (minijinja's own escaping also
 /// turns `/` into `&#x2f;`, which is harmless but makes every link unreadable in the source).
 pub fn html_escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len() + 8);
+    let _ = write_html_escaped(&mut s, text);
+    s
+}
+
+fn write_html_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     // Copies the runs between special characters whole: they are all ASCII, so a byte search
     // never splits a character.
     let mut rest = text;
     while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-        s.push_str(&rest[..at]);
-        s.push_str(match rest.as_bytes()[at] {
+        out.write_str(&rest[..at])?;
+        out.write_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             _ => "&#39;",
-        });
+        })?;
         rest = &rest[at + 1..];
     }
-    s.push_str(rest);
-    s
+    out.write_str(rest)
 }
 
 /// A URL for a Markdown link target: characters that would end or break the target are
