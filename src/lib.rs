@@ -32,6 +32,7 @@ pub mod digest;
 pub mod eval;
 pub mod file;
 pub mod layout;
+pub mod manifest;
 pub mod output;
 pub mod parallel;
 pub mod report;

@@ -4,6 +4,7 @@
 
 mod boundaries;
 mod cli_certificates;
+mod cli_daily;
 mod cli_every_command;
 mod cli_report;
 mod cli_secretary;

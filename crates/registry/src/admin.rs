@@ -411,7 +411,9 @@ pub fn retire_key(
 
 /// Imports the accounts, keys and delegations of a compliance-monitor bootstrap file: new
 /// subjects are created; existing ones gain keys they lack (bound from `at`), and take the
-/// file's group and delegates; keys are bound from `at`. One commit, made at `now`.
+/// file's group and delegates; keys are bound from `at`. With `redate` (an explicit
+/// `--keys-valid-from`), keys the subject already has are re-bound from `at` too. One commit,
+/// made at `now`.
 ///
 /// # Errors
 ///
@@ -422,6 +424,7 @@ pub fn import_bootstrap(
     bootstrap: &Bootstrap,
     key: &SigningKey,
     at: Instant,
+    redate: bool,
     now: Instant,
 ) -> Result<(usize, usize, CommitId), AdminError> {
     let incoming = scs_cert::subject::record::from_bootstrap(bootstrap, at);
@@ -441,13 +444,17 @@ pub fn import_bootstrap(
                 old.delegates = new.delegates.clone();
                 for k in new.keys {
                     let fp = Fingerprint::of(&k.public_key(&new.subject)?);
-                    let present = old.keys.iter().any(|o| {
+                    let present = old.keys.iter_mut().find(|o| {
                         o.retired.is_none()
                             && o.public_key(&new.subject)
                                 .is_ok_and(|p| Fingerprint::of(&p) == fp)
                     });
-                    if !present {
-                        old.keys.push(k);
+                    match present {
+                        // A first import without --keys-valid-from dated the keys "now", which
+                        // refuses every older report: a re-import with the flag repairs that.
+                        Some(o) if redate => o.added.clone_from(&k.added),
+                        Some(_) => {}
+                        None => old.keys.push(k),
                     }
                 }
                 if *old != before {

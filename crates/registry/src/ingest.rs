@@ -110,7 +110,31 @@ impl<'r, 's> Ingest<'r, 's> {
     ///
     /// Archive and store errors; the ingest should then be dropped.
     pub fn add(&mut self, submissions: &[Submission]) -> Result<Vec<FileOutcome>, IngestError> {
-        let mut outcomes = self.checker.check(submissions);
+        let outcomes = self.checker.check(submissions);
+        self.stage(submissions.iter(), outcomes)
+    }
+
+    /// As [`Ingest::add`], each file judged at its own receipt: an archive imported with
+    /// `ingest --manifest`. The batches must come in receipt order (the ledger refuses a
+    /// receipt earlier than one it holds for the subject).
+    ///
+    /// # Errors
+    ///
+    /// A receipt later than now plus the policy's allowance (nothing of the batch is
+    /// decided); archive and store errors.
+    pub fn add_received(
+        &mut self,
+        submissions: &[(Submission, Receipt)],
+    ) -> Result<Vec<FileOutcome>, IngestError> {
+        let outcomes = self.checker.check_received(submissions)?;
+        self.stage(submissions.iter().map(|(s, _)| s), outcomes)
+    }
+
+    fn stage<'a>(
+        &mut self,
+        submissions: impl Iterator<Item = &'a Submission>,
+        mut outcomes: Vec<FileOutcome>,
+    ) -> Result<Vec<FileOutcome>, IngestError> {
         settle_runs(&mut outcomes, &self.known, &mut self.seen);
         store_objects(self.registry, submissions, &outcomes)?;
         let mut by_path: BTreeMap<String, String> = BTreeMap::new();

@@ -276,11 +276,25 @@ pub(crate) struct KeyRetireArgs {
 }
 
 #[derive(Debug, ClapArgs)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["files", "manifest"]))]
 pub(crate) struct IngestArgs {
     /// Report files (each with FILE.sig beside it), or upload bodies with --body; a directory
-    /// stands for every *.yaml, *.yml and *.json file in it.
-    #[arg(required = true, value_name = "FILE", value_hint = ValueHint::AnyPath)]
+    /// stands for every *.yaml, *.yml and *.json file in it (and in its subfolders with -r).
+    #[arg(value_name = "FILE", value_hint = ValueHint::AnyPath)]
     pub(crate) files: Vec<PathBuf>,
+    /// Read directories recursively.
+    #[arg(short = 'r', long)]
+    pub(crate) recursive: bool,
+    /// An archive to import: a JSON file {"files": [{"path": …, "received_at": INSTANT}]}
+    /// (paths relative to it), ingested in receipt order in one commit, each file recorded as
+    /// received at its declared instant.
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        conflicts_with_all = ["files", "received_at"]
+    )]
+    pub(crate) manifest: Option<PathBuf>,
     /// The files are upload bodies (signature, `&`, report).
     #[arg(long)]
     pub(crate) body: bool,

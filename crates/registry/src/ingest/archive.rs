@@ -13,13 +13,12 @@ use crate::ledger;
 const STORE_WORKERS: usize = 8;
 
 /// Writes the archive objects of the accepted files, several at a time.
-pub(super) fn store_objects(
+pub(super) fn store_objects<'a>(
     registry: &Registry,
-    submissions: &[Submission],
+    submissions: impl Iterator<Item = &'a Submission>,
     outcomes: &[FileOutcome],
 ) -> Result<(), IngestError> {
     let accepted: Vec<(&str, &[u8])> = submissions
-        .iter()
         .zip(outcomes)
         .filter_map(|(s, o)| match o {
             FileOutcome::Ingested { sha256, .. } => Some((sha256.as_str(), s.body.as_slice())),

@@ -56,7 +56,7 @@ pub enum Rejection {
         /// Why.
         problem: Problem,
         /// Per refused document: index and reason.
-        refused: Vec<(usize, String)>,
+        refused: Vec<(usize, scs_cert::trust::Refusal)>,
     },
     /// A document's scope is not adopted by the registry.
     UnknownScope {
@@ -86,6 +86,13 @@ impl Rejection {
             Rejection::UnknownScope { .. } => "unknown-scope",
             Rejection::UnknownSubject { .. } => "unknown-subject",
         }
+    }
+
+    /// Whether a document was refused only because its key was bound later than the receipt:
+    /// the trap of history imported before its keys were dated back.
+    pub fn key_not_yet_valid(&self) -> bool {
+        matches!(self, Rejection::Signature { refused, .. }
+            if refused.iter().any(|(_, r)| r.code() == "key-not-yet-valid"))
     }
 }
 
@@ -217,17 +224,8 @@ impl<'s> Checker<'s> {
         receipt: Receipt,
         latest_receipt: &BTreeMap<String, Instant>,
     ) -> Result<Checker<'s>, IngestError> {
-        let allowance_minutes = state.forum.policy.max_future_minutes;
-        let allowance = Duration::minutes(i64::from(allowance_minutes));
-        if scs_cert::time::add(receipt.ingested_at, allowance, "")
-            .is_ok_and(|limit| receipt.received_at > limit)
-        {
-            return Err(IngestError::ReceivedInFuture {
-                received_at: receipt.received_at,
-                now: receipt.ingested_at,
-                allowance_minutes,
-            });
-        }
+        let allowance = allowance(state);
+        check_receipt(state, receipt)?;
         #[cfg(feature = "sigstore")]
         let sigstore = match &state.sigstore_trusted_root {
             Some(root) => scs_cert::sigstore::TrustedRoot::from_json(root)
@@ -252,9 +250,47 @@ impl<'s> Checker<'s> {
     /// Verifies the files in parallel; outcomes in order.
     pub(super) fn check(&self, submissions: &[Submission]) -> Vec<FileOutcome> {
         scs_cert::parallel::map(submissions, scs_cert::parallel::workers(), |s| {
-            decide_one(self, s)
+            decide_one(self, s, self.receipt)
         })
     }
+
+    /// Verifies the files in parallel, each at its own receipt (`ingest --manifest`); outcomes
+    /// in order.
+    ///
+    /// # Errors
+    ///
+    /// A receipt later than now plus the allowance: nothing is decided then.
+    pub(super) fn check_received(
+        &self,
+        submissions: &[(Submission, Receipt)],
+    ) -> Result<Vec<FileOutcome>, IngestError> {
+        for (_, receipt) in submissions {
+            check_receipt(self.state, *receipt)?;
+        }
+        Ok(scs_cert::parallel::map(
+            submissions,
+            scs_cert::parallel::workers(),
+            |(s, receipt)| decide_one(self, s, *receipt),
+        ))
+    }
+}
+
+fn allowance(state: &State) -> Duration {
+    Duration::minutes(i64::from(state.forum.policy.max_future_minutes))
+}
+
+/// A receipt from the future would carry future-dated evidence past the rule (DESIGN §4).
+fn check_receipt(state: &State, receipt: Receipt) -> Result<(), IngestError> {
+    if scs_cert::time::add(receipt.ingested_at, allowance(state), "")
+        .is_ok_and(|limit| receipt.received_at > limit)
+    {
+        return Err(IngestError::ReceivedInFuture {
+            received_at: receipt.received_at,
+            now: receipt.ingested_at,
+            allowance_minutes: state.forum.policy.max_future_minutes,
+        });
+    }
+    Ok(())
 }
 
 /// Run uuids: against the registry (`known`), then against earlier accepted files of this
@@ -306,8 +342,8 @@ impl fmt::Debug for Checker<'_> {
     }
 }
 
-fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
-    let (state, receipt, allowance) = (checker.state, checker.receipt, checker.allowance);
+fn decide_one(checker: &Checker<'_>, s: &Submission, receipt: Receipt) -> FileOutcome {
+    let (state, allowance) = (checker.state, checker.allowance);
     let check = if s.is_sigstore() {
         #[cfg(feature = "sigstore")]
         match (&checker.sigstore, s.signature()) {
@@ -342,7 +378,7 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
         }
     }
     for d in &check.documents {
-        if let Some(r) = receipt_out_of_order(checker, d.report.subject()) {
+        if let Some(r) = receipt_out_of_order(checker, d.report.subject(), receipt) {
             return FileOutcome::Rejected(r);
         }
     }
@@ -351,7 +387,7 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
             .documents
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| d.decision.as_ref().err().map(|r| (i, r.to_string())))
+            .filter_map(|(i, d)| d.decision.as_ref().err().map(|r| (i, r.clone())))
             .collect();
         return FileOutcome::Rejected(Rejection::Signature { problem, refused });
     }
@@ -410,8 +446,12 @@ fn decide_one(checker: &Checker<'_>, s: &Submission) -> FileOutcome {
 /// A declared receipt may not reach back before evidence the ledger already holds for the
 /// subject: keys are judged at the receipt, so a receipt slipped in before later evidence could
 /// make a key count that was retired in between.
-fn receipt_out_of_order(checker: &Checker<'_>, subject: &Subject) -> Option<Rejection> {
-    let received_at = checker.receipt.received_at;
+fn receipt_out_of_order(
+    checker: &Checker<'_>,
+    subject: &Subject,
+    receipt: Receipt,
+) -> Option<Rejection> {
+    let received_at = receipt.received_at;
     let latest = *checker.latest_receipt.get(subject.as_str())?;
     (received_at < latest).then(|| Rejection::ReceivedBeforeLedger {
         subject: subject.to_string(),

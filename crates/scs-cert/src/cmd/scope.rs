@@ -17,7 +17,7 @@ pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
                 .with_context(|| format!("{} is not UTF-8 text", cli::shown(&args.file)))?;
             let key = ctx.signing_key(&registry)?;
             let origin = cli::shown(&args.file).to_string();
-            let (slug, commit) = admin::add_scope(
+            let added = admin::add_scope(
                 &registry,
                 &state,
                 &text,
@@ -25,7 +25,16 @@ pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
                 args.replace,
                 &key,
                 ctx.now(),
-            )?;
+            );
+            let (slug, commit) = match added {
+                Err(admin::AdminError::NothingToChange) => {
+                    ctx.printer.info(&format!(
+                        "nothing to change: {origin} is adopted byte for byte as it is"
+                    ));
+                    return Ok(Outcome::Success);
+                }
+                r => r?,
+            };
             ctx.printer
                 .info(&format!("adopted scopes/{slug}.yaml (commit {commit})"));
         }

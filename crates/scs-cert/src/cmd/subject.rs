@@ -94,8 +94,19 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             let bootstrap = Bootstrap::parse(&text, &cli::shown(&a.file).to_string())?;
             let key = ctx.signing_key(&registry)?;
             let at = a.keys_valid_from.map_or(now, |t| t.instant());
-            let (created, updated, commit) =
-                admin::import_bootstrap(&registry, &state, &bootstrap, &key, at, now)?;
+            let redate = a.keys_valid_from.is_some();
+            let imported =
+                admin::import_bootstrap(&registry, &state, &bootstrap, &key, at, redate, now);
+            let (created, updated, commit) = match imported {
+                Err(admin::AdminError::NothingToChange) => {
+                    ctx.printer.info(&format!(
+                        "nothing to change: the registry already holds {} as it is",
+                        cli::shown(&a.file)
+                    ));
+                    return Ok(Outcome::Success);
+                }
+                r => r?,
+            };
             ctx.printer.info(&format!(
                 "imported {}: {created} new, {updated} updated subject(s) (commit {commit})",
                 cli::shown(&a.file)

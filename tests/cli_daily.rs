@@ -1,0 +1,262 @@
+//! Daily use, as the secretary meets it: importing history (key validity, receipts,
+//! manifests, nested folders), repeating a change that changes nothing.
+
+#![allow(clippy::unwrap_used, reason = "test helpers outside #[test] fns")]
+
+use std::fs;
+use std::path::Path;
+
+use scs_testkit::cli::{cert, run};
+use scs_testkit::registry::{CERT, REPORT, assert_verifies, head, report, write_signed};
+
+/// A registry `reg` whose subjects come from a bootstrap file (cloud-b, key `b`) imported
+/// with no `--keys-valid-from`, as a secretary does the first time.
+fn imported() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_owned();
+    assert_eq!(run(CERT, &dir, &["init", "reg"]).code, 0);
+    assert_eq!(run(REPORT, &dir, &["keygen", "-o", "b"]).code, 0);
+    let public = fs::read_to_string(dir.join("b.pub")).unwrap();
+    let blob = public.split_whitespace().nth(1).unwrap();
+    fs::write(
+        dir.join("bootstrap.yaml"),
+        format!(
+            "accounts:\n  - subject: cloud-b\n    keys:\n      - public_key: \"{blob}\"\n        public_key_type: \"ssh-ed25519\"\n        public_key_name: \"ci\"\n"
+        ),
+    )
+    .unwrap();
+    let r = cert(&dir, &["subject", "import", "bootstrap.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (tmp, dir)
+}
+
+fn past_report(dir: &Path, name: &str, run_no: u32, checked_at: &str) {
+    write_signed(dir, name, &report("cloud-b", run_no, checked_at, None), "b");
+}
+
+#[test]
+fn a_first_import_without_key_dates_is_repaired_by_a_re_import_with_them() {
+    let (_t, dir) = imported();
+    past_report(&dir, "old.yaml", 1, "2026-03-01 10:00:00");
+    // The key was bound "now": the old report is refused, and the refusal says what to do.
+    let r = cert(
+        &dir,
+        &[
+            "ingest",
+            "old.yaml",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("is not valid before"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("--keys-valid-from") && r.stderr.contains("re-import"),
+        "{}",
+        r.stderr
+    );
+    // Re-importing the same file changes nothing: said so, exit 0, no commit.
+    let before = head(&dir);
+    let r = cert(&dir, &["subject", "import", "bootstrap.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    // Re-importing with the flag re-dates the key it bound.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("1 updated"), "{}", r.stderr);
+    let show = cert(&dir, &["subject", "show", "cloud-b"]);
+    assert!(
+        show.stdout.contains("2026-01-01T00:00:00Z"),
+        "{}",
+        show.stdout
+    );
+    let r = cert(
+        &dir,
+        &[
+            "ingest",
+            "old.yaml",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_verifies(&dir);
+}
+
+#[test]
+fn old_reports_recorded_as_received_now_are_warned_about() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // With a declared receipt there is nothing to warn about.
+    past_report(&dir, "old2.yaml", 2, "2026-03-02 10:00:00");
+    let r = cert(
+        &dir,
+        &["ingest", "old2.yaml", "--received-at", "2026-03-03"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    past_report(&dir, "old.yaml", 1, "2026-03-05 10:00:00");
+    let r = cert(&dir, &["ingest", "old.yaml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("1 report file(s) were checked more than a day ago")
+            && r.stderr.contains("--received-at or --manifest"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_manifest_imports_an_archive_in_receipt_order_in_one_commit() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let archive = dir.join("archive");
+    fs::create_dir_all(archive.join("2026-03")).unwrap();
+    fs::create_dir_all(archive.join("2026-04")).unwrap();
+    past_report(
+        &dir,
+        "archive/2026-04/second.yaml",
+        2,
+        "2026-04-01 10:00:00",
+    );
+    past_report(&dir, "archive/2026-03/first.yaml", 1, "2026-03-01 10:00:00");
+    // Listed out of order: ingested in receipt order, so the ledger's rule (no receipt before
+    // one it holds) is kept.
+    fs::write(
+        archive.join("manifest.json"),
+        r#"{"files": [
+            {"path": "2026-04/second.yaml", "received_at": "2026-04-01T10:05:00Z"},
+            {"path": "2026-03/first.yaml", "received_at": "2026-03-01T10:05:00Z"}
+        ]}"#,
+    )
+    .unwrap();
+    let before = head(&dir);
+    let r = cert(
+        &dir,
+        &["ingest", "--manifest", "archive/manifest.json", "--json"],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.matches("\"ingested\"").count(), 2, "{}", r.stdout);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_ne!(head(&dir), before);
+    // One commit, and each report's receipt is the declared one.
+    let log = scs_testkit::tools::succeed(
+        std::process::Command::new("git")
+            .args(["log", "--format=%s", "-3"])
+            .current_dir(dir.join("reg")),
+    );
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(log.starts_with("ingest 2 report file(s)"), "{log}");
+    let ledger = fs::read_to_string(
+        dir.join("reg/ledger/cloud-b/50393e6f-2ae1-4c5c-a62c-3b75f2abef3f/2026-03.jsonl"),
+    )
+    .unwrap();
+    assert!(ledger.contains("2026-03-01T10:05:00Z"), "{ledger}");
+    assert_verifies(&dir);
+    // A manifest naming a receipt in the future is refused whole.
+    past_report(&dir, "archive/2026-04/third.yaml", 3, "2026-04-02 10:00:00");
+    fs::write(
+        archive.join("future.json"),
+        r#"{"files": [{"path": "2026-04/third.yaml", "received_at": "9000-01-01"}]}"#,
+    )
+    .unwrap();
+    let before = head(&dir);
+    let r = cert(&dir, &["ingest", "--manifest", "archive/future.json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("later than now"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    // An unreadable manifest is refused with where it went wrong; --manifest and files clash.
+    fs::write(archive.join("bad.json"), r#"{"files": [{"path": "x"}]}"#).unwrap();
+    let r = cert(&dir, &["ingest", "--manifest", "archive/bad.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("manifest"), "{}", r.stderr);
+    let r = cert(
+        &dir,
+        &["ingest", "--manifest", "archive/bad.json", "archive"],
+    );
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn ingest_reads_subfolders_with_r_and_says_how_without() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    fs::create_dir_all(dir.join("in/2026-03/deep")).unwrap();
+    past_report(&dir, "in/top.yaml", 1, "2026-03-01 10:00:00");
+    past_report(
+        &dir,
+        "in/2026-03/deep/nested.yaml",
+        2,
+        "2026-03-02 10:00:00",
+    );
+    let args = ["ingest", "in", "--received-at", "2026-03-03"];
+    let r = cert(&dir, &args);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("pass -r to read subfolders") && r.stdout.contains("ingested  in/top"),
+        "{}",
+        r.stdout
+    );
+    let r = cert(&dir, &["ingest", "-r", "in", "--received-at", "2026-03-03"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("ingested  in/2026-03/deep/nested.yaml")
+            && r.stdout.contains("present   in/top.yaml"),
+        "{}",
+        r.stdout
+    );
+    assert_verifies(&dir);
+}
+
+#[test]
+fn repeating_an_identical_scope_add_changes_nothing_and_succeeds() {
+    let (_t, dir) = imported();
+    let spec = dir.join("iaas.yaml");
+    fs::write(&spec, scs_cert::seed::IAAS_SPEC).unwrap();
+    let before = head(&dir);
+    let r = cert(&dir, &["scope", "add", "iaas.yaml", "--replace"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+}
