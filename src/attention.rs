@@ -12,6 +12,32 @@ use crate::time::Instant;
 pub const EXPIRY_NOTICE_DAYS: i64 = 60;
 /// Manual checks whose result expires within this many days are listed as due.
 pub const MANUAL_NOTICE_DAYS: i64 = 30;
+/// A CRL whose nextUpdate is this close is listed: relying parties treat a CRL past its
+/// nextUpdate as saying nothing, so every certificate would then fail `openssl verify
+/// -crl_check`.
+pub const CRL_NOTICE_DAYS: i64 = 3;
+
+/// The CRL needs re-issuing (`scs-cert crl`): its nextUpdate is within [`CRL_NOTICE_DAYS`]
+/// of `at`, or past. `None` when it is not due.
+pub fn crl_due(next_update: Instant, at: Instant) -> Option<CrlDue> {
+    let left = next_update - at;
+    (left <= chrono::Duration::days(CRL_NOTICE_DAYS)).then(|| CrlDue {
+        next_update,
+        stale: left <= chrono::Duration::zero(),
+        days_left: left.num_days(),
+    })
+}
+
+/// A CRL that needs re-issuing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CrlDue {
+    /// Its nextUpdate.
+    pub next_update: Instant,
+    /// Past it already: the CRL says nothing any more.
+    pub stale: bool,
+    /// Whole days left (0 or negative once stale).
+    pub days_left: i64,
+}
 
 /// Why a certificate has findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,4 +185,22 @@ pub fn items(
         }
     }
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_crl_is_due_three_days_before_its_next_update() {
+        let next = crate::time::parse_instant("2026-03-10T00:00:00Z").unwrap();
+        let at = |s: &str| crate::time::parse_instant(s).unwrap();
+        assert_eq!(crl_due(next, at("2026-03-06T23:59:59Z")), None);
+        let due = crl_due(next, at("2026-03-07T00:00:00Z")).unwrap();
+        assert_eq!((due.stale, due.days_left), (false, 3));
+        let due = crl_due(next, at("2026-03-10T00:00:00Z")).unwrap();
+        assert!(due.stale);
+        let due = crl_due(next, at("2026-03-12T12:00:00Z")).unwrap();
+        assert_eq!((due.stale, due.days_left), (true, -2));
+    }
 }

@@ -16,7 +16,9 @@ pub use eval::{
     EligibilityRecord, EvidenceEntry, ReasonEntry, ReportEntry, ResultEntry, StatusRecord,
     StatusVersion, StretchEntry, WindowEntry,
 };
-pub use registry::{FindingRecord, IngestRecord, PublishRecord, SummaryRecord};
+pub use registry::{
+    ChangeRecord, CrlRecord, FindingRecord, IngestRecord, PublishRecord, SummaryRecord,
+};
 pub use report::{
     DocumentEntry, DocumentRecord, FileRecord, TargetEntry, TestcaseEntry, VersionEntry,
 };
@@ -99,6 +101,8 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         (FindingRecord::TYPE, schema::<FindingRecord>()),
         (SummaryRecord::TYPE, schema::<SummaryRecord>()),
         (PublishRecord::TYPE, schema::<PublishRecord>()),
+        (CrlRecord::TYPE, schema::<CrlRecord>()),
+        (ChangeRecord::TYPE, schema::<ChangeRecord>()),
     ]
 }
 

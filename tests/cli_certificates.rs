@@ -723,6 +723,91 @@ fn render_makes_one_reproducible_page_whose_qr_leads_to_the_status_page() {
     );
 }
 
+/// An Urkunde claims the certificate is in force: `render` refuses a suspended or withdrawn
+/// one unless --force, and then stamps the status across the page (pdftotext reads it).
+#[test]
+fn render_refuses_a_certificate_not_in_force_and_stamps_it_when_forced() {
+    let (_t, dir) = setup();
+    let id = ok(cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "example-manual-scope",
+            "--at",
+            "2026-03-30T12:00:00Z",
+        ],
+    ))
+    .stdout
+    .trim()
+    .to_owned();
+    ok(cert(
+        &dir,
+        &[
+            "suspend",
+            &id,
+            "--reason",
+            "findings not answered",
+            "--at",
+            "2026-04-10T00:00:00Z",
+        ],
+    ));
+    let (Some(_), Some(pdftotext)) = (tools::require("typst"), tools::require("pdftotext")) else {
+        return;
+    };
+    let text = |pdf: &Path| {
+        let out = tools::succeed(Command::new(&pdftotext).arg(pdf).arg("-"));
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Before the suspension: a clean Urkunde.
+    ok(cert(
+        &dir,
+        &["render", &id, "-o", "before.pdf", "--at", "2026-04-01"],
+    ));
+    let before = text(&dir.join("before.pdf"));
+    assert!(!before.contains("AUSGESETZT"), "{before}");
+    // After it: refused, nothing written.
+    let r = cert(
+        &dir,
+        &["render", &id, "-o", "after.pdf", "--at", "2026-04-20"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("REFUSED {id} is suspended")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert!(!dir.join("after.pdf").exists());
+    // Forced: stamped, in both languages.
+    for (lang, status, since) in [
+        ("de", "AUSGESETZT", "seit dem 10. April 2026 nicht in Kraft"),
+        ("en", "SUSPENDED", "not in force since 10 April 2026"),
+    ] {
+        let out = format!("after-{lang}.pdf");
+        ok(cert(
+            &dir,
+            &[
+                "render",
+                &id,
+                "-o",
+                &out,
+                "--at",
+                "2026-04-20",
+                "--force",
+                "--lang",
+                lang,
+            ],
+        ));
+        let after = text(&dir.join(&out));
+        assert!(after.contains(status) && after.contains(since), "{after}");
+    }
+}
+
 /// A certificate issued now, its record checked offline from the registry's files (no
 /// archive, no forum key): `(dir, id)`.
 fn issued_now() -> (tempfile::TempDir, PathBuf, String) {

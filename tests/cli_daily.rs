@@ -260,3 +260,135 @@ fn repeating_an_identical_scope_add_changes_nothing_and_succeeds() {
     assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
     assert_eq!(head(&dir), before);
 }
+
+/// `setup()`'s registry with a second subject as a bootstrap import leaves it: no name, no
+/// operator.
+fn with_bare_subject() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (t, dir) = scs_testkit::registry::setup();
+    let r = cert(&dir, &["subject", "add", "cloud-f"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (t, dir)
+}
+
+#[test]
+fn a_holder_less_certificate_is_refused_until_the_subject_says_who_holds_it() {
+    let (_t, dir) = with_bare_subject();
+    let issue = [
+        "issue",
+        "cloud-f",
+        "--scope",
+        "scs-compatible-iaas",
+        "--override",
+        "test",
+    ];
+    let before = head(&dir);
+    let r = cert(&dir, &issue);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("cloud-f has no operator or name")
+            && r.stderr.contains("scs-cert subject set cloud-f --operator"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(head(&dir), before);
+    // subject set fills in what the bootstrap file did not have; --json says what it did.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "set",
+            "cloud-f",
+            "--name",
+            "Wolke F",
+            "--operator",
+            "F & Söhne GmbH",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let record: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(record["type"], "change");
+    assert_eq!(record["action"], "subject set");
+    assert_eq!(record["subject"], "cloud-f");
+    assert!(record["commit"].as_str().is_some_and(|c| c.len() == 40));
+    let show = cert(&dir, &["subject", "show", "cloud-f"]);
+    assert!(show.stdout.contains("F & Söhne GmbH"), "{}", show.stdout);
+    // The same again changes nothing; an empty value removes a field.
+    let r = cert(&dir, &["subject", "set", "cloud-f", "--name", "Wolke F"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+    // Markup and bidi tricks are refused as in `subject add`.
+    let r = cert(
+        &dir,
+        &["subject", "set", "cloud-f", "--name", "Wolke\u{202e}F"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // Now the certificate names its holder; --json gives id, valid_until and commit.
+    let mut args = issue.to_vec();
+    args.push("--json");
+    let r = cert(&dir, &args);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let record: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(record["action"], "issue");
+    assert_eq!(record["status"], "active");
+    let id = record["certificate"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("SCS-IAAS-"), "{id}");
+    assert!(record["valid_until"].as_str().is_some(), "{record}");
+    let held = fs::read_to_string(dir.join(format!("reg/certificates/{id}.yaml"))).unwrap();
+    assert!(held.contains("holder: F & Söhne GmbH"), "{held}");
+    // One in force already: a definite no (exit 1), not an error.
+    let r = cert(&dir, &issue);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("already in force"), "{}", r.stdout);
+    // A lifecycle change says the new status and the CRL number.
+    let r = cert(&dir, &["suspend", &id, "--reason", "findings", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let record: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(record["action"], "suspend");
+    assert_eq!(record["status"], "suspended");
+    assert!(record["crl_number"].as_u64().is_some(), "{record}");
+    let r = cert(&dir, &["reinstate", &id, "--reason", "answered"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("reinstate, now active; CRL number"),
+        "{}",
+        r.stderr
+    );
+    assert_verifies(&dir);
+}
+
+#[test]
+fn attention_lists_a_crl_about_to_go_stale() {
+    let (_t, dir) = scs_testkit::registry::setup();
+    let r = cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "scs-compatible-iaas",
+            "--override",
+            "test",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A fresh week-long CRL needs nothing.
+    let r = cert(&dir, &["attention"]);
+    assert!(!r.stdout.contains("CRL"), "{}", r.stdout);
+    let r = cert(&dir, &["crl", "--next-update", "2d", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"action\":\"crl\""), "{}", r.stdout);
+    let r = cert(&dir, &["attention"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("CRL       crl.pem expires in 1 day(s)")
+            && r.stdout.contains("scs-cert crl"),
+        "{}",
+        r.stdout
+    );
+    let r = cert(&dir, &["attention", "--json"]);
+    assert!(r.stdout.contains("\"type\":\"crl\""), "{}", r.stdout);
+    // Once past its nextUpdate it is stale.
+    let r = cert(&dir, &["attention", "--at", "2099-01-01"]);
+    assert!(r.stdout.contains("is stale since"), "{}", r.stdout);
+}

@@ -57,6 +57,7 @@ fn data(lang: Lang, kind: UrkundeKind, id: &str) -> UrkundeData {
         certificate_id: id.into(),
         record_fingerprint: "SHA256:q1mQ0rTgGB3lPnXJwC0y1vE6yGkM4X6vJ6W7v1p3uWs".into(),
         status_url: format!("{STATUS_BASE}{id}"),
+        stamp: None,
     }
 }
 

@@ -21,7 +21,7 @@ pub struct Draft<'a> {
     pub kind: CertificateKind,
     /// The subject certified.
     pub subject: &'a SubjectRecord,
-    /// The holder, if not the subject's operator (else its name, else the subject).
+    /// The holder, if not the subject's operator (else its name; with neither, one must be given).
     pub holder: Option<&'a str>,
     /// The scope spec.
     pub spec: &'a Spec,
@@ -51,6 +51,16 @@ pub enum DraftError {
     /// The certificate's end or the window's start lies outside the years a record holds.
     #[error(transparent)]
     OutOfRange(#[from] OutOfRange),
+    /// Nobody to name as the holder: the subject has neither operator nor name (as subjects
+    /// imported from a bootstrap file), and the bare id would be printed on the Urkunde.
+    #[error(
+        "{subject} has no operator or name to print as the certificate's holder: set one with \
+         `scs-cert subject set {subject} --operator ORG --name NAME`, or pass --holder ORG"
+    )]
+    NoHolder {
+        /// The subject.
+        subject: crate::subject::Subject,
+    },
 }
 
 impl Draft<'_> {
@@ -87,6 +97,11 @@ impl Draft<'_> {
             ),
         };
         let subject = &self.subject;
+        if self.holder.is_none() && subject.operator.is_none() && subject.name.is_none() {
+            return Err(DraftError::NoHolder {
+                subject: subject.subject.clone(),
+            });
+        }
         let record = CertificateRecord {
             format: 1,
             id: self.id.clone(),
@@ -96,7 +111,7 @@ impl Draft<'_> {
                 .map(str::to_owned)
                 .or_else(|| subject.operator.clone())
                 .or_else(|| subject.name.clone())
-                .unwrap_or_else(|| subject.subject.to_string()),
+                .unwrap_or_default(),
             subject: subject.subject.clone(),
             subject_name: subject
                 .name

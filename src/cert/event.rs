@@ -113,6 +113,17 @@ impl Event {
         }
     }
 
+    /// What happened, as the command that records it is named (`suspend`, `reinstate`,
+    /// `withdraw`; `supersede` for a renewal's effect).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Suspended { .. } => "suspend",
+            Event::Reinstated { .. } => "reinstate",
+            Event::Withdrawn { .. } => "withdraw",
+            Event::Superseded { .. } => "supersede",
+        }
+    }
+
     /// When it happened.
     pub fn at(&self) -> Instant {
         instant("", "at", self.at_text()).unwrap_or_default()

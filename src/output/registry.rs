@@ -148,3 +148,64 @@ pub struct PublishRecord {
 impl Record for PublishRecord {
     const TYPE: &'static str = "publish";
 }
+
+/// The registry's CRL when it needs re-issuing (`scs-cert attention --json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CrlRecord {
+    /// The file, `crl.pem`.
+    pub file: &'static str,
+    /// Its CRL number.
+    pub number: u64,
+    /// Its nextUpdate (RFC 3339).
+    pub next_update: String,
+    /// Whole days left (0 or negative once stale).
+    pub days_left: i64,
+    /// Past its nextUpdate: relying parties take it to say nothing.
+    pub stale: bool,
+}
+
+impl Record for CrlRecord {
+    const TYPE: &'static str = "crl";
+}
+
+/// What a command that changes the registry did (`--json` of `init`, `scope add`,
+/// `subject add|set|import|key|sigstore`, `trusted-root`, `issue`, `renew`, `suspend`,
+/// `reinstate`, `withdraw`, `crl`, `manual record`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ChangeRecord {
+    /// The command, e.g. `subject set`, `issue`.
+    pub action: String,
+    /// The signed commit made (`null`: nothing changed).
+    pub commit: Option<String>,
+    /// The subject concerned.
+    pub subject: Option<String>,
+    /// The scope concerned (uuid).
+    pub scope: Option<String>,
+    /// The certificate concerned (the new one for `issue` and `renew`).
+    pub certificate: Option<String>,
+    /// The certificate's status after the change.
+    pub status: Option<String>,
+    /// The certificate's end, exclusive (`issue`, `renew`).
+    pub valid_until: Option<String>,
+    /// The number of the CRL in force after the change.
+    pub crl_number: Option<u64>,
+    /// What changed, in words (the line printed without `--json`).
+    pub summary: String,
+}
+
+impl Record for ChangeRecord {
+    const TYPE: &'static str = "change";
+}
+
+impl ChangeRecord {
+    /// A change by `action`, committed as `commit` (`None`: nothing changed), said in
+    /// `summary`; the other keys are set by the caller where they apply.
+    pub fn new(action: &str, commit: Option<String>, summary: String) -> ChangeRecord {
+        ChangeRecord {
+            action: action.to_owned(),
+            commit,
+            summary,
+            ..ChangeRecord::default()
+        }
+    }
+}

@@ -107,6 +107,7 @@ fn main() {
                     "https://registry.scs.community/certificates/SCS-IAAS-2026-{:04}",
                     i + 1
                 ),
+                stamp: None,
             };
             data.template_input().expect("template input")
         })

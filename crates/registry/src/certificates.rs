@@ -110,6 +110,9 @@ pub enum CertError {
     /// A holder, reason or name that cannot be displayed.
     #[error(transparent)]
     Text(#[from] text::TextError),
+    /// Nobody to name as the holder (a [`DraftError::NoHolder`]).
+    #[error(transparent)]
+    NoHolder(DraftError),
     /// The engine could not decide.
     #[error(transparent)]
     Eval(#[from] eval::Error),
@@ -142,6 +145,7 @@ impl From<DraftError> for CertError {
         match e {
             DraftError::Text(e) => CertError::Text(e),
             DraftError::OutOfRange(e) => CertError::OutOfRange(e),
+            e @ DraftError::NoHolder { .. } => CertError::NoHolder(e),
         }
     }
 }

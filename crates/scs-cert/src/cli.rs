@@ -135,6 +135,9 @@ pub(crate) struct InitArgs {
     /// The signer's e-mail (git author and committer).
     #[arg(long, default_value = "secretary@forum.invalid")]
     pub(crate) signer_email: String,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +156,9 @@ pub(crate) struct ScopeAddArgs {
     /// Replace an adopted spec with the same uuid (the old one stays in the history).
     #[arg(long)]
     pub(crate) replace: bool,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +167,9 @@ pub(crate) enum SubjectCommand {
     Add(SubjectAddArgs),
     /// Show one subject's record.
     Show(SubjectShowArgs),
+    /// Change what is printed about a subject: name, operator, description, group, health
+    /// monitor (an empty value removes the field).
+    Set(SubjectSetArgs),
     /// List the subjects.
     List,
     /// Import the accounts, keys and delegations of a compliance-monitor bootstrap.yaml.
@@ -192,6 +201,9 @@ pub(crate) struct SigstoreBindArgs {
     /// Bound from this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -222,6 +234,35 @@ pub(crate) struct SubjectAddArgs {
     /// Bind keys from this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, ClapArgs)]
+#[command(group = clap::ArgGroup::new("fields").required(true).multiple(true)
+    .args(["name", "operator", "description", "group", "health_monitor"]))]
+pub(crate) struct SubjectSetArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    /// Display name (of the cloud or environment).
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// Operator (company): the certificate's holder unless `issue --holder` says otherwise.
+    #[arg(long)]
+    pub(crate) operator: Option<String>,
+    /// Description, e.g. "public cloud, 1 SCS region".
+    #[arg(long)]
+    pub(crate) description: Option<String>,
+    /// Group (several subjects of one cloud).
+    #[arg(long)]
+    pub(crate) group: Option<String>,
+    /// Link to the health monitor.
+    #[arg(long)]
+    pub(crate) health_monitor: Option<String>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -238,6 +279,9 @@ pub(crate) struct SubjectImportArgs {
     /// Bind the imported keys from this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) keys_valid_from: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -262,6 +306,9 @@ pub(crate) struct KeyAddArgs {
     /// Bound from this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -273,6 +320,9 @@ pub(crate) struct KeyRetireArgs {
     /// Retired from this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -285,7 +335,7 @@ pub(crate) struct IngestArgs {
     /// Read directories recursively.
     #[arg(short = 'r', long)]
     pub(crate) recursive: bool,
-    /// An archive to import: a JSON file {"files": [{"path": …, "received_at": INSTANT}]}
+    /// An archive to import: a JSON file {"files": [{"path": PATH, "received_at": INSTANT}]}
     /// (paths relative to it), ingested in receipt order in one commit, each file recorded as
     /// received at its declared instant.
     #[arg(
@@ -389,6 +439,9 @@ pub(crate) struct IssueArgs {
     /// Issue although not eligible; the reason is recorded in the decision.
     #[arg(long = "override", value_name = "REASON")]
     pub(crate) override_reason: Option<String>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -404,6 +457,9 @@ pub(crate) struct RenewArgs {
     /// Renew although not eligible; the reason is recorded.
     #[arg(long = "override", value_name = "REASON")]
     pub(crate) override_reason: Option<String>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -416,6 +472,9 @@ pub(crate) struct EventArgs {
     /// When (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -475,6 +534,9 @@ pub(crate) struct ManualRecordArgs {
     /// as declared).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) recorded_at: Option<InstantArg>,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -482,6 +544,9 @@ pub(crate) struct CrlArgs {
     /// How long the new CRL is valid (nextUpdate - thisUpdate), e.g. 7d.
     #[arg(long, value_name = "DURATION", default_value = "7d")]
     pub(crate) next_update: String,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -515,6 +580,9 @@ pub(crate) struct TrustedRootArgs {
     /// The trusted_root.json file (Sigstore's format).
     #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) file: PathBuf,
+    /// What was done as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -534,10 +602,12 @@ pub(crate) struct RenderArgs {
     /// The typst binary (default: $TYPST, else typst on PATH); must be the pinned version.
     #[arg(long, value_name = "PATH", value_hint = ValueHint::FilePath)]
     pub(crate) typst: Option<PathBuf>,
-    /// Replace existing PDFs.
+    /// Replace existing PDFs, and render certificates that are withdrawn or suspended (with
+    /// their status stamped across the page).
     #[arg(long)]
     pub(crate) force: bool,
-    /// Active status judged at this instant for --all (default: now).
+    /// Status judged at this instant (default: now): which are active for --all, which are
+    /// stamped.
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
 }

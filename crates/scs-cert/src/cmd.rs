@@ -18,6 +18,7 @@ pub(crate) mod verify;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow};
+use scs_cert::output::ChangeRecord;
 use scs_cert::sig::SigningKey;
 use scs_cert::time::Instant;
 use scs_cli::{self as cli, Printer};
@@ -87,6 +88,16 @@ impl Ctx {
                 })?,
         };
         cli::load_signing_key(&path, self.global.passphrase_file.as_deref())
+    }
+
+    /// Says what a change did: its record with `--json`, else `record.summary` on stderr.
+    pub(crate) fn changed(&self, json: bool, record: &ChangeRecord) -> anyhow::Result<()> {
+        if json {
+            self.printer.record(record)?;
+        } else {
+            self.printer.info(&record.summary);
+        }
+        Ok(())
     }
 
     /// The wall clock.

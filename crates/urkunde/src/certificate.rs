@@ -61,6 +61,7 @@ impl UrkundeData {
             certificate_id: record.id().to_string(),
             record_fingerprint: format!("sha256:{}", scs_cert::digest::sha256_hex(record_bytes)),
             status_url: record.status_url().to_owned(),
+            stamp: None,
         };
         data.validate()?;
         Ok(data)

@@ -139,6 +139,59 @@ pub struct UrkundeData {
     pub record_fingerprint: String,
     /// The certificate's status page (`forum.toml` base URL + id); also in the QR code.
     pub status_url: String,
+    /// The status stamped across the page when the certificate is no longer in force.
+    pub stamp: Option<Stamp>,
+}
+
+/// A status stamped across an Urkunde of a certificate no longer in force, so that a copy
+/// printed later can never pass for a valid one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// What happened.
+    pub status: StampStatus,
+    /// Since when.
+    pub since: NaiveDate,
+}
+
+/// The statuses an Urkunde can be stamped with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StampStatus {
+    /// Withdrawn for good.
+    Withdrawn,
+    /// Suspended.
+    Suspended,
+    /// Past its validity.
+    Expired,
+    /// Ended by its renewal.
+    Superseded,
+}
+
+/// The stamp as the template prints it: the status in capitals, and since when.
+#[derive(Serialize)]
+struct StampText {
+    status: &'static str,
+    detail: String,
+}
+
+impl Stamp {
+    fn text(self, lang: Lang) -> StampText {
+        let status = match (self.status, lang) {
+            (StampStatus::Withdrawn, Lang::De) => "WIDERRUFEN",
+            (StampStatus::Withdrawn, Lang::En) => "WITHDRAWN",
+            (StampStatus::Suspended, Lang::De) => "AUSGESETZT",
+            (StampStatus::Suspended, Lang::En) => "SUSPENDED",
+            (StampStatus::Expired, Lang::De) => "ABGELAUFEN",
+            (StampStatus::Expired, Lang::En) => "EXPIRED",
+            (StampStatus::Superseded, Lang::De) => "ERSETZT",
+            (StampStatus::Superseded, Lang::En) => "SUPERSEDED",
+        };
+        let since = format_date(self.since, lang);
+        let detail = match lang {
+            Lang::De => format!("seit dem {since} nicht in Kraft"),
+            Lang::En => format!("not in force since {since}"),
+        };
+        StampText { status, detail }
+    }
 }
 
 /// Schema version of the template's JSON value; a template may check it.
@@ -171,6 +224,7 @@ struct Payload<'a> {
     record_fingerprint: &'a str,
     status_url: &'a str,
     qr_svg: String,
+    stamp: Option<StampText>,
 }
 
 impl UrkundeData {
@@ -276,6 +330,7 @@ impl UrkundeData {
             record_fingerprint: &self.record_fingerprint,
             status_url: &self.status_url,
             qr_svg: qr_svg(&self.status_url)?,
+            stamp: self.stamp.map(|s| s.text(self.lang)),
         };
         // Serialising a struct of strings and numbers into a String cannot fail.
         serde_json::to_string(&payload).map_err(|_| Error::Io {
@@ -352,6 +407,7 @@ mod tests {
             certificate_id: "SCS-IAAS-2025-0042".into(),
             record_fingerprint: "SHA256:abc".into(),
             status_url: "https://x.example/c/SCS-IAAS-2025-0042".into(),
+            stamp: None,
         }
     }
 

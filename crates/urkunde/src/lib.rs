@@ -21,7 +21,9 @@ mod typst;
 use std::path::PathBuf;
 
 pub use certificate::Issuer;
-pub use data::{Lang, Layer, Tier, UnknownLang, UrkundeData, UrkundeKind, format_date};
+pub use data::{
+    Lang, Layer, Stamp, StampStatus, Tier, UnknownLang, UrkundeData, UrkundeKind, format_date,
+};
 pub use glyphs::check_glyphs;
 pub use qr::qr_svg;
 pub use scs_cert::text::{ALLOWED_EXTRA, Field, allowed};

@@ -2,7 +2,7 @@
 
 use scs_cert::attention::{self, FindingsReason, Item};
 use scs_cert::cert::Status;
-use scs_cert::output::AttentionRecord;
+use scs_cert::output::{AttentionRecord, CrlRecord};
 use scs_cert::time::format_instant;
 use scs_cli::Outcome;
 use scs_registry::{certificates, ledger, state};
@@ -71,6 +71,7 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
             ctx.printer.result(&line)?;
         }
     }
+    items += crl_notice(ctx, &registry, at, args.json)?;
     if items == 0 && !args.json {
         ctx.printer.info(&format!(
             "nothing needs attention at {}",
@@ -78,4 +79,50 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
         ));
     }
     Ok(Outcome::Success)
+}
+
+/// The CRL's line when it is due for re-issuing (1), else nothing (0).
+fn crl_notice(
+    ctx: &Ctx,
+    registry: &scs_registry::Registry,
+    at: scs_cert::time::Instant,
+    json: bool,
+) -> anyhow::Result<usize> {
+    let Some(crl) = registry.read(state::CRL)? else {
+        return Ok(0);
+    };
+    let ca = certificates::forum_ca(registry)?;
+    let info = scs_cert::x509::parse_crl(&ca, &String::from_utf8_lossy(&crl))?;
+    let Some(due) = info
+        .next_update()
+        .and_then(|next| attention::crl_due(next, at))
+    else {
+        return Ok(0);
+    };
+    if json {
+        ctx.printer.record(&CrlRecord {
+            file: state::CRL,
+            number: info.number(),
+            next_update: format_instant(due.next_update),
+            days_left: due.days_left,
+            stale: due.stale,
+        })?;
+    } else if due.stale {
+        ctx.printer.result(&format!(
+            "CRL       {} is stale since {} (number {}): relying parties take it to say \
+             nothing; re-issue it with `scs-cert crl`",
+            state::CRL,
+            format_instant(due.next_update),
+            info.number()
+        ))?;
+    } else {
+        ctx.printer.result(&format!(
+            "CRL       {} expires in {} day(s), at {} (number {}); re-issue it with `scs-cert crl`",
+            state::CRL,
+            due.days_left,
+            format_instant(due.next_update),
+            info.number()
+        ))?;
+    }
+    Ok(1)
 }

@@ -565,6 +565,7 @@ fn init_args(dir: &Path) -> InitArgs {
         signer_name: "Demo Secretary".into(),
         signer_role: "Secretary".into(),
         signer_email: "secretary@forum.invalid".into(),
+        json: false,
     }
 }
 

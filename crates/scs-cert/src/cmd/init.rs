@@ -1,6 +1,7 @@
 //! `scs-cert init`
 
 use anyhow::{Context as _, bail};
+use scs_cert::output::ChangeRecord;
 use scs_cert::{seed, sig};
 use scs_cli::{self as cli, Outcome};
 use scs_registry::admin;
@@ -72,11 +73,18 @@ pub(crate) fn run(ctx: &Ctx, args: InitArgs) -> anyhow::Result<Outcome> {
         }
     };
     registry.set_local_setting(KEY_SETTING, &key_path.display().to_string())?;
-    ctx.printer.info(&format!(
+    let summary = format!(
         "created registry {} (commit {commit})\n  forum key: {} (kept out of the registry; back it up)\n  scopes: scs-compatible-iaas, scs-compatible-kaas",
         cli::shown(&registry.root()),
         cli::shown(&key_path)
-    ));
-    ctx.printer.result(&key.public_line())?;
+    );
+    if args.json {
+        let summary = format!("{summary}\n  public key: {}", key.public_line());
+        let record = ChangeRecord::new("init", Some(commit.to_string()), summary);
+        ctx.changed(true, &record)?;
+    } else {
+        ctx.printer.info(&summary);
+        ctx.printer.result(&key.public_line())?;
+    }
     Ok(Outcome::Success)
 }

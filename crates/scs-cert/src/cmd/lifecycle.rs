@@ -1,7 +1,7 @@
 //! `scs-cert issue|renew|suspend|reinstate|withdraw|certificates`
 
 use anyhow::anyhow;
-use scs_cert::output::CertificateEntry;
+use scs_cert::output::{CertificateEntry, ChangeRecord};
 
 use scs_cert::cert::{CertificateId, Event, Status, WithdrawalCode};
 use scs_cert::eval::Eligibility;
@@ -24,7 +24,7 @@ pub(crate) fn issue(ctx: &Ctx, args: IssueArgs) -> anyhow::Result<Outcome> {
         renews: None,
         at: args.at.map_or_else(|| ctx.now(), |t| t.instant()),
     };
-    run_issue(ctx, &request)
+    run_issue(ctx, &request, args.json)
 }
 
 pub(crate) fn renew(ctx: &Ctx, args: RenewArgs) -> anyhow::Result<Outcome> {
@@ -44,16 +44,37 @@ pub(crate) fn renew(ctx: &Ctx, args: RenewArgs) -> anyhow::Result<Outcome> {
         renews: Some(id.clone()),
         at: args.at.map_or_else(|| ctx.now(), |t| t.instant()),
     };
-    run_issue(ctx, &request)
+    run_issue(ctx, &request, args.json)
 }
 
-fn run_issue(ctx: &Ctx, request: &Request<'_>) -> anyhow::Result<Outcome> {
+fn run_issue(ctx: &Ctx, request: &Request<'_>, json: bool) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let key = ctx.signing_key(&registry)?;
     match certificates::issue(&registry, &state, request, &key, ctx.now()) {
         Ok((id, commit)) => {
-            ctx.printer.info(&format!("issued {id} (commit {commit})"));
-            ctx.printer.result(id.as_str())?;
+            let held = certificates::load(&registry)?;
+            let issued = held.get(&id);
+            let summary = format!("issued {id} (commit {commit})");
+            if json {
+                let action = if request.renews.is_some() {
+                    "renew"
+                } else {
+                    "issue"
+                };
+                let mut record = ChangeRecord::new(action, Some(commit.to_string()), summary);
+                record.subject = Some(request.subject.to_string());
+                record.certificate = Some(id.to_string());
+                if let Some(h) = issued {
+                    record.scope = Some(h.record.scope().uuid.clone());
+                    record.status = Some(h.status_at(request.at).code().to_owned());
+                    record.valid_until = Some(format_instant(h.record.valid_until_at()));
+                }
+                record.crl_number = crl_number(&registry)?;
+                ctx.printer.record(&record)?;
+            } else {
+                ctx.printer.info(&summary);
+                ctx.printer.result(id.as_str())?;
+            }
             Ok(Outcome::Success)
         }
         Err(CertError::NotEligible {
@@ -78,8 +99,13 @@ fn run_issue(ctx: &Ctx, request: &Request<'_>) -> anyhow::Result<Outcome> {
                 .info("hint: --override \"REASON\" issues anyway and records the reason");
             Ok(Outcome::Negative)
         }
-        // The renewal policy said no: a definite answer, as ineligibility is.
-        Err(e @ (CertError::RenewalTooEarly { .. } | CertError::AlreadyRenewed { .. })) => {
+        // The renewal policy said no, or one is in force: a definite answer, as ineligibility
+        // is.
+        Err(
+            e @ (CertError::RenewalTooEarly { .. }
+            | CertError::AlreadyRenewed { .. }
+            | CertError::AlreadyCertified { .. }),
+        ) => {
             ctx.printer.result(&format!(
                 "{} {e}; nothing was issued",
                 ctx.printer.paint("REFUSED", Tone::Bad)
@@ -90,14 +116,48 @@ fn run_issue(ctx: &Ctx, request: &Request<'_>) -> anyhow::Result<Outcome> {
     }
 }
 
-fn event(ctx: &Ctx, id: &str, event: Event) -> anyhow::Result<Outcome> {
+fn event(ctx: &Ctx, id: &str, event: Event, json: bool) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let key = ctx.signing_key(&registry)?;
     let id: CertificateId = id.parse()?;
+    let action = event.kind();
+    let at = event.at();
     let commit = certificates::record_event(&registry, &state, &id, event, &key, ctx.now())?;
-    ctx.printer
-        .info(&format!("{id}: recorded (commit {commit})"));
+    let held = certificates::load(&registry)?;
+    let status = held.get(&id).map(|h| h.status_at(at));
+    let crl_number = crl_number(&registry)?;
+    let summary = format!(
+        "{id}: {action}{}{} (commit {commit})",
+        status
+            .as_ref()
+            .map(|s| format!(", now {}", s.code()))
+            .unwrap_or_default(),
+        crl_number
+            .map(|n| format!("; CRL number {n}"))
+            .unwrap_or_default()
+    );
+    let mut record = ChangeRecord::new(action, Some(commit.to_string()), summary);
+    if let Some(h) = held.get(&id) {
+        record.subject = Some(h.record.subject().to_string());
+        record.scope = Some(h.record.scope().uuid.clone());
+        record.valid_until = Some(format_instant(h.record.valid_until_at()));
+    }
+    record.certificate = Some(id.to_string());
+    record.status = status.map(|s| s.code().to_owned());
+    record.crl_number = crl_number;
+    ctx.changed(json, &record)?;
     Ok(Outcome::Success)
+}
+
+/// The number of the CRL the registry holds now.
+fn crl_number(registry: &scs_registry::Registry) -> anyhow::Result<Option<u64>> {
+    let Some(crl) = registry.read(scs_registry::state::CRL)? else {
+        return Ok(None);
+    };
+    let ca = certificates::forum_ca(registry)?;
+    Ok(Some(
+        scs_cert::x509::parse_crl(&ca, &String::from_utf8_lossy(&crl))?.number(),
+    ))
 }
 
 fn by(ctx: &Ctx) -> anyhow::Result<String> {
@@ -115,6 +175,7 @@ pub(crate) fn suspend(ctx: &Ctx, a: EventArgs) -> anyhow::Result<Outcome> {
             reason: a.reason,
             by: by(ctx)?,
         },
+        a.json,
     )
 }
 
@@ -128,6 +189,7 @@ pub(crate) fn reinstate(ctx: &Ctx, a: EventArgs) -> anyhow::Result<Outcome> {
             reason: a.reason,
             by: by(ctx)?,
         },
+        a.json,
     )
 }
 
@@ -143,6 +205,7 @@ pub(crate) fn withdraw(ctx: &Ctx, a: WithdrawArgs) -> anyhow::Result<Outcome> {
             code,
             by: by(ctx)?,
         },
+        a.event.json,
     )
 }
 
@@ -202,8 +265,12 @@ pub(crate) fn crl(ctx: &Ctx, args: CrlArgs) -> anyhow::Result<Outcome> {
     let key = ctx.signing_key(&registry)?;
     let (number, commit) =
         certificates::reissue_crl(&registry, &state, &key, ctx.now(), valid_for)?;
-    ctx.printer.info(&format!(
-        "crl.pem re-issued: CRL number {number} (commit {commit})"
-    ));
+    let mut record = ChangeRecord::new(
+        "crl",
+        Some(commit.to_string()),
+        format!("crl.pem re-issued: CRL number {number} (commit {commit})"),
+    );
+    record.crl_number = Some(number);
+    ctx.changed(args.json, &record)?;
     Ok(Outcome::Success)
 }

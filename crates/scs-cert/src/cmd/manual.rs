@@ -1,6 +1,7 @@
 //! `scs-cert manual record`
 
 use anyhow::bail;
+use scs_cert::output::ChangeRecord;
 use scs_cert::subject::Subject;
 use scs_cli::Outcome;
 use scs_registry::manual::{self, ManualCheck};
@@ -29,9 +30,13 @@ pub(crate) fn run(ctx: &Ctx, command: ManualCommand) -> anyhow::Result<Outcome> 
         recorded_at: a.recorded_at.map(|t| t.instant()),
     };
     let (run, commit) = manual::record(&registry, &state, &check, &key, now)?;
-    ctx.printer.info(&format!(
+    let summary = format!(
         "recorded manual check {} of {subject} as run {run} (commit {commit})",
         a.testcase
-    ));
+    );
+    let mut record = ChangeRecord::new("manual record", Some(commit.to_string()), summary);
+    record.subject = Some(subject.to_string());
+    record.scope = state.scope(&a.scope).map(|s| s.spec.uuid().to_owned());
+    ctx.changed(a.json, &record)?;
     Ok(Outcome::Success)
 }

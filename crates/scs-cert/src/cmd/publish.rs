@@ -48,7 +48,7 @@ pub(crate) fn run(ctx: &Ctx, args: PublishArgs) -> anyhow::Result<Outcome> {
         let mut jobs = Vec::new();
         for (id, cert) in &snapshot.certificates {
             for (lang, suffix) in [(Lang::De, ".de.pdf"), (Lang::En, ".en.pdf")] {
-                let data = render::data(&snapshot.forum, &cert.held, lang)?;
+                let data = render::data(&snapshot.forum, &cert.held, lang, at)?;
                 jobs.push((
                     paths::certificate_file(id, suffix),
                     data,

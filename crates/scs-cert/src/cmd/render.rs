@@ -8,7 +8,7 @@ use scs_cert::cert::{CertificateId, Status};
 use scs_cli::{self as cli, Outcome};
 use scs_registry::certificates::{self, Held};
 use scs_registry::forum::ForumConfig;
-use scs_urkunde::{self as render, Issuer, Lang, Typst, UrkundeData};
+use scs_urkunde::{self as render, Issuer, Lang, Stamp, StampStatus, Typst, UrkundeData};
 
 use crate::cli::RenderArgs;
 use crate::cmd::Ctx;
@@ -42,6 +42,28 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
         ctx.printer.info("no certificate to render");
         return Ok(Outcome::Success);
     }
+    // An Urkunde is a claim that the certificate is in force: one that is withdrawn or
+    // suspended is printed only on purpose, and then with its status stamped across it.
+    if !args.force {
+        let not_in_force: Vec<String> = chosen
+            .iter()
+            .filter_map(|h| match h.status_at(at) {
+                s @ (Status::Withdrawn { .. } | Status::Suspended { .. }) => {
+                    Some(format!("{} is {}", h.record.id(), s.code()))
+                }
+                _ => None,
+            })
+            .collect();
+        if !not_in_force.is_empty() {
+            ctx.printer.result(&format!(
+                "REFUSED {}; nothing was rendered",
+                not_in_force.join(", ")
+            ))?;
+            ctx.printer
+                .info("hint: --force renders it anyway, with the status stamped across the page");
+            return Ok(Outcome::Negative);
+        }
+    }
     let single_file = args
         .output
         .as_ref()
@@ -67,7 +89,7 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
             let out = single_file
                 .cloned()
                 .unwrap_or_else(|| dir.join(format!("{}.pdf", h.record.id())));
-            Ok((out, data(&state.forum, h, lang)?, h.record.issued_at()))
+            Ok((out, data(&state.forum, h, lang, at)?, h.record.issued_at()))
         })
         .collect::<anyhow::Result<_>>()?;
     for (out, _, _) in &jobs {
@@ -126,14 +148,30 @@ pub(crate) fn urkunde_template(registry: &scs_registry::Registry) -> anyhow::Res
     })
 }
 
-/// What the Urkunde shows for a certificate.
-pub(crate) fn data(forum: &ForumConfig, h: &Held, lang: Lang) -> anyhow::Result<UrkundeData> {
+/// What the Urkunde shows for a certificate, as of `at`: one no longer in force then carries
+/// its status as a stamp.
+pub(crate) fn data(
+    forum: &ForumConfig,
+    h: &Held,
+    lang: Lang,
+    at: scs_cert::time::Instant,
+) -> anyhow::Result<UrkundeData> {
     let issuer = Issuer {
         name: &forum.forum.name,
         legal_name: &forum.forum.legal_name,
         place: &forum.forum.city,
     };
-    Ok(UrkundeData::for_certificate(
-        &h.record, &h.bytes, &issuer, lang,
-    )?)
+    let mut data = UrkundeData::for_certificate(&h.record, &h.bytes, &issuer, lang)?;
+    data.stamp = match h.status_at(at) {
+        Status::Withdrawn { since, .. } => Some((StampStatus::Withdrawn, since)),
+        Status::Suspended { since, .. } => Some((StampStatus::Suspended, since)),
+        Status::Expired { since } => Some((StampStatus::Expired, since)),
+        Status::Superseded { since, .. } => Some((StampStatus::Superseded, since)),
+        _ => None,
+    }
+    .map(|(status, since)| Stamp {
+        status,
+        since: since.date_naive(),
+    });
+    Ok(data)
 }

@@ -1,6 +1,7 @@
 //! `scs-cert scope add|list`
 
 use anyhow::Context as _;
+use scs_cert::output::ChangeRecord;
 use scs_cert::spec::MAX_SPEC_BYTES;
 use scs_cli::{self as cli, Outcome};
 use scs_registry::admin;
@@ -28,15 +29,23 @@ pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
             );
             let (slug, commit) = match added {
                 Err(admin::AdminError::NothingToChange) => {
-                    ctx.printer.info(&format!(
-                        "nothing to change: {origin} is adopted byte for byte as it is"
-                    ));
+                    let summary =
+                        format!("nothing to change: {origin} is adopted byte for byte as it is");
+                    ctx.changed(args.json, &ChangeRecord::new("scope add", None, summary))?;
                     return Ok(Outcome::Success);
                 }
                 r => r?,
             };
-            ctx.printer
-                .info(&format!("adopted scopes/{slug}.yaml (commit {commit})"));
+            let mut record = ChangeRecord::new(
+                "scope add",
+                Some(commit.to_string()),
+                format!("adopted scopes/{slug}.yaml (commit {commit})"),
+            );
+            // Adopted, so it loads.
+            record.scope = scs_cert::spec::Spec::load(&text, &origin)
+                .ok()
+                .map(|s| s.uuid().to_owned());
+            ctx.changed(args.json, &record)?;
         }
         ScopeCommand::List => {
             for s in state.scopes.values() {

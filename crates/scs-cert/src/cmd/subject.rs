@@ -1,6 +1,7 @@
 //! `scs-cert subject …`
 
 use anyhow::Context as _;
+use scs_cert::output::ChangeRecord;
 use scs_cert::subject::Subject;
 use scs_cert::subject::record::{self as subjects, BoundKey, SubjectRecord};
 use scs_cert::time::format_instant;
@@ -54,8 +55,13 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 &key,
                 now,
             )?;
-            ctx.printer
-                .info(&format!("added subject {subject} (commit {commit})"));
+            let mut record = ChangeRecord::new(
+                "subject add",
+                Some(commit.to_string()),
+                format!("added subject {subject} (commit {commit})"),
+            );
+            record.subject = Some(subject.to_string());
+            ctx.changed(a.json, &record)?;
         }
         SubjectCommand::Show(a) => {
             let subject: Subject = a.subject.parse()?;
@@ -67,6 +73,63 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                         subject: a.subject.clone(),
                     })?;
             ctx.printer.result(record.to_yaml()?.trim_end())?;
+        }
+        SubjectCommand::Set(a) => {
+            let subject: Subject = a.subject.parse()?;
+            let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
+                admin::AdminError::UnknownSubject {
+                    subject: a.subject.clone(),
+                }
+            })?;
+            let mut changed = Vec::new();
+            for (field, value, slot) in [
+                ("name", a.name, &mut record.name),
+                ("operator", a.operator, &mut record.operator),
+                ("description", a.description, &mut record.description),
+                ("group", a.group, &mut record.group),
+                (
+                    "health monitor",
+                    a.health_monitor,
+                    &mut record.health_monitor,
+                ),
+            ] {
+                let Some(value) = value else { continue };
+                // An empty value removes the field.
+                let value = Some(value).filter(|v| !v.is_empty());
+                if *slot != value {
+                    *slot = value;
+                    changed.push(field);
+                }
+            }
+            if changed.is_empty() {
+                let mut record = ChangeRecord::new(
+                    "subject set",
+                    None,
+                    format!("nothing to change: {subject} says so already"),
+                );
+                record.subject = Some(subject.to_string());
+                ctx.changed(a.json, &record)?;
+                return Ok(Outcome::Success);
+            }
+            let key = ctx.signing_key(&registry)?;
+            let commit = admin::save_subject(
+                &registry,
+                &state,
+                &record,
+                &format!("set the {} of {subject}", changed.join(", ")),
+                &key,
+                now,
+            )?;
+            let mut record = ChangeRecord::new(
+                "subject set",
+                Some(commit.to_string()),
+                format!(
+                    "set the {} of {subject} (commit {commit})",
+                    changed.join(", ")
+                ),
+            );
+            record.subject = Some(subject.to_string());
+            ctx.changed(a.json, &record)?;
         }
         SubjectCommand::List => {
             for r in state.subjects.values() {
@@ -99,18 +162,21 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 admin::import_bootstrap(&registry, &state, &bootstrap, &key, at, redate, now);
             let (created, updated, commit) = match imported {
                 Err(admin::AdminError::NothingToChange) => {
-                    ctx.printer.info(&format!(
+                    let summary = format!(
                         "nothing to change: the registry already holds {} as it is",
                         cli::shown(&a.file)
-                    ));
+                    );
+                    ctx.changed(a.json, &ChangeRecord::new("subject import", None, summary))?;
                     return Ok(Outcome::Success);
                 }
                 r => r?,
             };
-            ctx.printer.info(&format!(
+            let summary = format!(
                 "imported {}: {created} new, {updated} updated subject(s) (commit {commit})",
                 cli::shown(&a.file)
-            ));
+            );
+            let record = ChangeRecord::new("subject import", Some(commit.to_string()), summary);
+            ctx.changed(a.json, &record)?;
         }
         SubjectCommand::Key(KeyCommand::Add(a)) => {
             let subject: Subject = a.subject.parse()?;
@@ -131,10 +197,14 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 &key,
                 now,
             )?;
-            ctx.printer.info(&format!(
+            let summary = format!(
                 "bound the key to {subject} from {} (commit {commit})",
                 format_instant(at)
-            ));
+            );
+            let mut record =
+                ChangeRecord::new("subject key add", Some(commit.to_string()), summary);
+            record.subject = Some(subject.to_string());
+            ctx.changed(a.json, &record)?;
         }
         SubjectCommand::Key(KeyCommand::Retire(a)) => {
             let subject: Subject = a.subject.parse()?;
@@ -149,10 +219,14 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 &key,
                 now,
             )?;
-            ctx.printer.info(&format!(
-                "retired the key from {} (commit {commit})",
+            let summary = format!(
+                "retired the key of {subject} from {} (commit {commit})",
                 format_instant(at)
-            ));
+            );
+            let mut record =
+                ChangeRecord::new("subject key retire", Some(commit.to_string()), summary);
+            record.subject = Some(subject.to_string());
+            ctx.changed(a.json, &record)?;
         }
         SubjectCommand::Sigstore(a) => {
             let subject: Subject = a.subject.parse()?;
@@ -194,9 +268,11 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                 &key,
                 now,
             )?;
-            ctx.printer.info(&format!(
-                "bound the Sigstore signer to {subject} (commit {commit})"
-            ));
+            let summary = format!("bound the Sigstore signer to {subject} (commit {commit})");
+            let mut record =
+                ChangeRecord::new("subject sigstore", Some(commit.to_string()), summary);
+            record.subject = Some(subject.to_string());
+            ctx.changed(a.json, &record)?;
         }
         SubjectCommand::AllowedSigners => {
             let text = subjects::allowed_signers(&state.subject_records())?;
@@ -222,9 +298,13 @@ pub(crate) fn trusted_root(
     let mut change = registry.begin()?;
     change.write(scs_registry::state::SIGSTORE_TRUSTED_ROOT, &bytes)?;
     let commit = change.commit("set the Sigstore trusted root", &key, &identity)?;
-    ctx.printer.info(&format!(
+    let summary = format!(
         "{} is the registry's Sigstore trusted root (commit {commit})",
         scs_registry::state::SIGSTORE_TRUSTED_ROOT
-    ));
+    );
+    ctx.changed(
+        args.json,
+        &ChangeRecord::new("trusted-root", Some(commit.to_string()), summary),
+    )?;
     Ok(Outcome::Success)
 }
