@@ -134,7 +134,9 @@ impl<'r> Change<'r> {
     /// The order, so that a crash at any point leaves the last commit intact:
     ///
     /// 1. the tree is built in an in-memory index from the exact staged bytes (no filters),
-    ///    and the signed commit object is written; it is unreachable until step 5;
+    ///    with the registry's `README.md` re-written when what it states changed
+    ///    ([`crate::readme`]), and the signed commit object is written; it is unreachable
+    ///    until step 5;
     /// 2. the journal `.git/scs-cert-journal` is written, naming base, commit and paths;
     /// 3. files are removed and written (temporary file, sync, rename) and directories synced;
     /// 4. the index, with the written files' stat data, replaces `.git/index` (atomically);

@@ -82,3 +82,126 @@ pub(crate) fn for_files(
     .ok()?;
     Some(render(&forum, &keys))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin;
+    use crate::forum::{ForumSigner, Identity, Policy};
+    use crate::state::{FORUM_ALLOWED_SIGNERS, FORUM_TOML};
+    use scs_cert::sig::SigningKey;
+
+    fn forum(keys: &[&SigningKey]) -> ForumConfig {
+        ForumConfig {
+            forum: Identity {
+                name: "Forum".into(),
+                legal_name: "Forum e.V.".into(),
+                city: "Berlin".into(),
+                status_base_url: "https://x.example/certificates/".into(),
+            },
+            signers: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| ForumSigner {
+                    name: format!("Signer {i}"),
+                    role: "Secretary".into(),
+                    email: format!("s{i}@forum.invalid"),
+                    key: k.public_line(),
+                })
+                .collect(),
+            policy: Policy::default(),
+            publishing: Default::default(),
+        }
+    }
+
+    fn readme_at_head(registry: &crate::Registry) -> String {
+        String::from_utf8(registry.read(README).unwrap().unwrap()).unwrap()
+    }
+
+    /// The README is made by `init` and re-written in the commit that adds a forum key; a
+    /// commit that changes nothing it states leaves it alone.
+    #[test]
+    fn init_writes_it_and_a_key_change_rewrites_it_in_the_same_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = SigningKey::generate("s0@forum.invalid").unwrap();
+        let second = SigningKey::generate("s1@forum.invalid").unwrap();
+        let now = scs_cert::time::parse_rfc3339("2026-03-01T00:00:00Z").unwrap();
+        let (registry, _) = admin::init(
+            &tmp.path().join("reg"),
+            &forum(&[&first]),
+            &first,
+            &[("iaas", scs_cert::seed::IAAS_SPEC)],
+            now,
+        )
+        .unwrap();
+        let readme = readme_at_head(&registry);
+        assert!(
+            readme.contains(&format!("- `{}`", first.fingerprint())),
+            "{readme}"
+        );
+        assert!(
+            readme.contains("https://x.example/certificates/<ID>"),
+            "{readme}"
+        );
+        assert!(
+            readme.contains("-I s0@forum.invalid -n scs-certificate"),
+            "{readme}"
+        );
+        assert!(!readme.contains("{{"), "every placeholder filled: {readme}");
+
+        let identity = admin::identity(&forum(&[&first]), &first, now).unwrap();
+        let mut change = registry.begin().unwrap();
+        let both = forum(&[&first, &second]);
+        change
+            .write(FORUM_TOML, both.to_toml().unwrap().as_bytes())
+            .unwrap();
+        let allowed = format!(
+            "{}{}",
+            admin::forum_allowed_signers_line("s0@forum.invalid", &first, None),
+            admin::forum_allowed_signers_line("s1@forum.invalid", &second, Some(now))
+        );
+        change
+            .write(FORUM_ALLOWED_SIGNERS, allowed.as_bytes())
+            .unwrap();
+        let commit = change.commit("add a signer", &first, &identity).unwrap();
+        let readme = readme_at_head(&registry);
+        for key in [&first, &second] {
+            assert!(
+                readme.contains(&format!("- `{}`", key.fingerprint())),
+                "{readme}"
+            );
+        }
+        assert!(
+            readme.contains(&format!(
+                "--expect-key {} --expect-key {}",
+                first.fingerprint().min(second.fingerprint()),
+                first.fingerprint().max(second.fingerprint())
+            )),
+            "{readme}"
+        );
+        assert!(
+            readme.contains("one of s0@forum.invalid, s1@forum.invalid"),
+            "{readme}"
+        );
+        assert_eq!(registry.history().unwrap().last(), Some(&commit));
+        assert_eq!(
+            readme,
+            String::from_utf8(registry.read_at(commit, README).unwrap().unwrap()).unwrap(),
+            "in the same commit"
+        );
+
+        // A change that states nothing new leaves the README as it is, and an empty change
+        // stays empty.
+        let mut change = registry.begin().unwrap();
+        change
+            .write("scopes/other.yaml", scs_cert::seed::KAAS_SPEC.as_bytes())
+            .unwrap();
+        change.commit("adopt", &first, &identity).unwrap();
+        assert_eq!(readme_at_head(&registry), readme);
+        let change = registry.begin().unwrap();
+        assert!(matches!(
+            change.commit("nothing", &first, &identity),
+            Err(crate::Error::EmptyChange)
+        ));
+    }
+}

@@ -304,13 +304,6 @@ fn gather(
 ) -> anyhow::Result<Option<Gathered>> {
     let as_file = Path::new(&args.certificate);
     if args.keys.is_some() || as_file.is_file() {
-        let record = cli::read_input(as_file, MAX_BYTES)?;
-        let signature = cli::read_input(&cli::with_suffix(as_file, ".sig"), MAX_BYTES)?;
-        let pem_path = sibling(as_file, ".yaml", ".pem");
-        let pem = pem_path
-            .is_file()
-            .then(|| read_text(&pem_path))
-            .transpose()?;
         // Named keys: only what is named counts. Otherwise the copy the record sits in.
         let (keys_path, default_ca, default_crl) = match &args.keys {
             Some(keys) => (keys.clone(), keys.with_file_name("forum-ca.pem"), None),
@@ -332,6 +325,13 @@ fn gather(
                 )
             }
         };
+        let record = cli::read_input(as_file, MAX_BYTES)?;
+        let signature = cli::read_input(&cli::with_suffix(as_file, ".sig"), MAX_BYTES)?;
+        let pem_path = sibling(as_file, ".yaml", ".pem");
+        let pem = pem_path
+            .is_file()
+            .then(|| read_text(&pem_path))
+            .transpose()?;
         let ca_path = args.ca.clone().unwrap_or(default_ca);
         let ca = ca_path.is_file().then(|| read_text(&ca_path)).transpose()?;
         let crl = args
