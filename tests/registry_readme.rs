@@ -358,7 +358,7 @@ fn verify_json_names_the_certificate_and_each_check() {
     assert_eq!(v["valid"], true);
     assert_eq!(v["status"], "active");
     assert_eq!(v["id"], id.as_str());
-    assert_eq!(v["holder"], "cloud-a");
+    assert_eq!(v["holder"], "Cloud A");
     assert_eq!(v["subject"], "cloud-a");
     assert_eq!(v["subject_name"], "Cloud A");
     assert_eq!(v["scope"]["name"], "SCS-compatible IaaS");
@@ -412,7 +412,7 @@ fn verify_json_names_the_certificate_and_each_check() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let v = json_lines(&r.stdout).remove(0);
     assert_eq!(v["status"], "withdrawn");
-    assert_eq!(v["holder"], "cloud-a", "the record's signature verified");
+    assert_eq!(v["holder"], "Cloud A", "the record's signature verified");
     let checks = v["checks"].as_array().unwrap();
     assert_eq!(checks[2]["name"], "revocation");
     assert_eq!(checks[2]["result"], "failed");
