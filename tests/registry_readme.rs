@@ -489,12 +489,12 @@ fn verify_of_a_record_file_finds_the_clone_it_sits_in() {
     assert_eq!(json_lines(&r.stdout)[0]["status"], "suspended");
     // A record copied out of any clone needs the keys named.
     fs::copy(
-        &clone.join(format!("certificates/{id}.yaml")),
+        clone.join(format!("certificates/{id}.yaml")),
         dir.join("stray.yaml"),
     )
     .unwrap();
     fs::copy(
-        &clone.join(format!("certificates/{id}.yaml.sig")),
+        clone.join(format!("certificates/{id}.yaml.sig")),
         dir.join("stray.yaml.sig"),
     )
     .unwrap();
