@@ -344,7 +344,7 @@ pub(crate) enum RegistryCommand {
         /// the archive is then reported as not checked).
         #[arg(long)]
         require_archive: bool,
-        /// A forum key fingerprint (SHA256:…) learned out of band, e.g. from the forum's web
+        /// A forum key fingerprint (SHA256:...) learned out of band, e.g. from the forum's web
         /// site. Repeatable. A finding (exit 1) when the history rests on any forum key not
         /// given here.
         #[arg(long, value_name = "FINGERPRINT")]
@@ -497,7 +497,7 @@ pub(crate) struct VerifyArgs {
     /// suspension and withdrawal cannot be seen without one.
     #[arg(long)]
     pub(crate) require_crl: bool,
-    /// A forum key fingerprint (SHA256:…) learned out of band, e.g. from the forum's web site.
+    /// A forum key fingerprint (SHA256:...) learned out of band, e.g. from the forum's web site.
     /// Repeatable. The answer is a no (exit 1) when it rests on any forum key not given here.
     #[arg(long, value_name = "FINGERPRINT")]
     pub(crate) expect_key: Vec<scs_cert::sig::Fingerprint>,
