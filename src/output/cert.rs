@@ -85,8 +85,9 @@ impl AttentionRecord {
 
 /// A certificate checked as anyone checks it (`scs-cert verify --json`).
 ///
-/// What the record says (`id` to `valid_until`) is filled only once its signature by a forum
-/// key has verified; before that nothing in it can be believed.
+/// What the record says (`id` to `valid_until`) is filled only once its signature by a key of
+/// the `allowed_signers` used has verified; before that nothing in it can be believed (and with
+/// status `unexpected-forum-key`, that key is not one the verifier expected).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CertificateCheck {
     /// The certificate as given (an id or a record file).
