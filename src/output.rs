@@ -11,7 +11,9 @@ mod eval;
 mod registry;
 mod report;
 
-pub use cert::{AttentionItem, AttentionRecord, CertificateCheck, CertificateEntry};
+pub use cert::{
+    AttentionItem, AttentionRecord, CertificateCheck, CertificateEntry, CheckEntry, ScopeEntry,
+};
 pub use eval::{
     EligibilityRecord, EvidenceEntry, ReasonEntry, ReportEntry, ResultEntry, StatusRecord,
     StatusVersion, StretchEntry, WindowEntry,

@@ -12,3 +12,10 @@ pub const KAAS_SPEC: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/registry/scopes/scs-compatible-kaas.yaml"
 ));
+
+/// The template of a registry's public `README.md` (how to verify it offline), filled from
+/// `forum.toml` and `keys/allowed_signers` by the registry crate at every change.
+pub const REGISTRY_README_TEMPLATE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/registry/README.template.md"
+));

@@ -12,6 +12,7 @@
 mod allowed_signers;
 mod bootstrap;
 mod pattern;
+pub mod pin;
 
 use crate::sig::{Fingerprint, Namespace};
 use crate::subject::Subject;

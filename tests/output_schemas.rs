@@ -30,7 +30,8 @@ fn each_schema_judges_a_record_of_its_kind() {
     let good = serde_json::json!({
         "type": "summary", "schema_version": 1, "valid": true, "commits": 3,
         "ledger_lines": 2, "archive_checked": false, "archive_objects": 0, "findings": 0,
-        "first_commit": null,
+        "first_commit": null, "forum_keys": ["SHA256:l+B95QwIPGYu0w9xdCxvAY3265MPMs5Y6bA/TzQl7DE"],
+        "forum_keys_expected": null,
     });
     scs_testkit::schema::check(&good);
     for bad in [

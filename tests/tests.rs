@@ -19,6 +19,7 @@ mod output_schemas;
 mod property;
 mod publish;
 mod registry_ingest;
+mod registry_readme;
 mod registry_recover;
 mod registry_verify;
 mod report;

@@ -281,3 +281,97 @@ fn current(crl: &x509::CrlInfo, at: Instant) -> Result<(), CheckError> {
         None => not_current("it has no nextUpdate".to_owned()),
     }
 }
+
+/// One check a verifier runs on a certificate, and how it went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Stable, kebab-case: [`RECORD_SIGNATURE`], [`X509_CERTIFICATE`], [`REVOCATION`],
+    /// [`VALIDITY`], or one a caller adds (the registry's history and status, pinned keys).
+    pub name: &'static str,
+    /// How it went.
+    pub result: StepResult,
+}
+
+/// How a [`Step`] went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StepResult {
+    /// It failed, and why.
+    Failed(String),
+    /// It passed.
+    Passed,
+    /// It was not run, and why (its evidence is not at hand, or an earlier check failed).
+    Skipped(String),
+}
+
+impl Step {
+    /// A step that passed.
+    pub fn passed(name: &'static str) -> Step {
+        Step {
+            name,
+            result: StepResult::Passed,
+        }
+    }
+
+    /// A step that failed.
+    pub fn failed(name: &'static str, why: impl ToString) -> Step {
+        Step {
+            name,
+            result: StepResult::Failed(why.to_string()),
+        }
+    }
+
+    /// A step not run.
+    pub fn skipped(name: &'static str, why: impl ToString) -> Step {
+        Step {
+            name,
+            result: StepResult::Skipped(why.to_string()),
+        }
+    }
+}
+
+/// The record's signature by a forum key valid at issue.
+pub const RECORD_SIGNATURE: &str = "record-signature";
+/// The X.509 certificate's chain to the forum CA and its agreement with the record.
+pub const X509_CERTIFICATE: &str = "x509-certificate";
+/// Suspension and withdrawal, by the CRL.
+pub const REVOCATION: &str = "revocation";
+/// The instant inside the certificate's validity.
+pub const VALIDITY: &str = "validity";
+
+/// What was not reached after a failed check.
+const NOT_REACHED: &str = "not reached: an earlier check failed";
+
+/// The steps of [`check`] behind `answer`, in the order they run: those before a failure
+/// passed (or were skipped for want of evidence), the failed one says why, the rest were not
+/// reached.
+pub fn steps(evidence: &Evidence<'_>, answer: &Result<Valid, Invalid>) -> Vec<Step> {
+    let failed_at = match answer {
+        Ok(_) => None,
+        Err(Invalid::Forged { .. }) => Some(0),
+        Err(Invalid::BadCertificate { .. }) => Some(1),
+        Err(Invalid::Suspended { .. } | Invalid::Superseded { .. } | Invalid::Withdrawn { .. }) => {
+            Some(2)
+        }
+        Err(Invalid::Expired { .. } | Invalid::NotYetValid { .. }) => Some(3),
+    };
+    let names = [RECORD_SIGNATURE, X509_CERTIFICATE, REVOCATION, VALIDITY];
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, &name)| match (failed_at, answer) {
+            (Some(f), Err(why)) if f == i => Step::failed(name, why),
+            (Some(f), _) if f < i => Step::skipped(name, NOT_REACHED),
+            _ => match i {
+                1 if evidence.pem.is_none() => {
+                    Step::skipped(name, "no X.509 certificate (<ID>.pem) beside the record")
+                }
+                1 if evidence.ca.is_none() => {
+                    Step::skipped(name, "no forum CA certificate (forum-ca.pem)")
+                }
+                2 if evidence.crl.is_none() => Step::skipped(name, "no CRL (crl.pem)"),
+                _ => Step::passed(name),
+            },
+        })
+        .collect()
+}

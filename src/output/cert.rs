@@ -84,6 +84,10 @@ impl AttentionRecord {
 }
 
 /// A certificate checked as anyone checks it (`scs-cert verify --json`).
+///
+/// What the record says (`id` to `valid_until`) is filled only once its signature by a key of
+/// the `allowed_signers` used has verified; before that nothing in it can be believed (and with
+/// status `unexpected-forum-key`, that key is not one the verifier expected).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct CertificateCheck {
     /// The certificate as given (an id or a record file).
@@ -91,12 +95,125 @@ pub struct CertificateCheck {
     /// Whether it is valid.
     pub valid: bool,
     /// `active`, `forged`, `bad-certificate`, `expired`, `not-yet-valid`, `suspended`,
-    /// `superseded`, `withdrawn`, `unknown`, `revocation-not-checked`.
+    /// `superseded`, `withdrawn`, `unknown`, `revocation-not-checked`,
+    /// `unexpected-forum-key`.
     pub status: String,
     /// `checked` or `not checked`.
     pub revocation: String,
     /// The answer in words.
     pub message: String,
+    /// The certificate id the record names.
+    pub id: Option<String>,
+    /// Its holder (the organisation certified).
+    pub holder: Option<String>,
+    /// Its subject (the cloud).
+    pub subject: Option<String>,
+    /// The subject's display name.
+    pub subject_name: Option<String>,
+    /// The scope.
+    pub scope: Option<ScopeEntry>,
+    /// The certified version.
+    pub version: Option<String>,
+    /// The instant of issue.
+    pub issued: Option<String>,
+    /// The end of validity (exclusive).
+    pub valid_until: Option<String>,
+    /// The instant judged at.
+    pub at: String,
+    /// The forum keys the answer rests on (`SHA256:…`): those of the `allowed_signers` the
+    /// record was checked against and, with a registry, of every version its history was
+    /// judged by.
+    pub forum_keys: Vec<String>,
+    /// Each check, in the order they ran.
+    pub checks: Vec<CheckEntry>,
+}
+
+/// A scope by uuid and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ScopeEntry {
+    /// The scope uuid.
+    pub uuid: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// One check of `scs-cert verify` and how it went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CheckEntry {
+    /// `record-signature`, `x509-certificate`, `revocation`, `validity`, `registry-history`,
+    /// `registry-status`, `forum-keys`.
+    pub name: String,
+    /// `passed`, `failed` or `skipped` (not run: its evidence is not at hand, or an earlier
+    /// check already failed).
+    pub result: String,
+    /// Why it failed or was skipped (`null` when it passed).
+    pub detail: Option<String>,
+}
+
+impl CheckEntry {
+    /// The entry of one step.
+    pub fn new(step: &crate::cert::check::Step) -> CheckEntry {
+        use crate::cert::check::StepResult;
+        let (result, detail) = match &step.result {
+            StepResult::Passed => ("passed", None),
+            StepResult::Failed(why) => ("failed", Some(why.clone())),
+            StepResult::Skipped(why) => ("skipped", Some(why.clone())),
+        };
+        CheckEntry {
+            name: step.name.to_owned(),
+            result: result.to_owned(),
+            detail,
+        }
+    }
+}
+
+impl CertificateCheck {
+    /// The check of `certificate` at `at`, before anything is known of it: fill in the record
+    /// with [`CertificateCheck::record`].
+    pub fn new(
+        certificate: String,
+        at: crate::time::Instant,
+        valid: bool,
+        status: &str,
+        revocation: &str,
+        message: String,
+    ) -> CertificateCheck {
+        CertificateCheck {
+            certificate,
+            valid,
+            status: status.to_owned(),
+            revocation: revocation.to_owned(),
+            message,
+            id: None,
+            holder: None,
+            subject: None,
+            subject_name: None,
+            scope: None,
+            version: None,
+            issued: None,
+            valid_until: None,
+            at: format_instant(at),
+            forum_keys: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+
+    /// What the record (whose signature verified) says.
+    #[must_use]
+    pub fn record(mut self, record: &CertificateRecord) -> CertificateCheck {
+        self.id = Some(record.id().to_string());
+        self.holder = Some(record.holder().to_owned());
+        self.subject = Some(record.subject().to_string());
+        self.subject_name = Some(record.subject_name().to_owned());
+        self.scope = Some(ScopeEntry {
+            uuid: record.scope().uuid.clone(),
+            name: record.scope().name.clone(),
+        });
+        self.version = Some(record.version().to_owned());
+        self.issued = Some(format_instant(record.issued_at()));
+        self.valid_until = Some(format_instant(record.valid_until_at()));
+        self
+    }
 }
 
 impl Record for CertificateCheck {

@@ -108,6 +108,11 @@ pub struct SummaryRecord {
     pub findings: usize,
     /// The first commit with a finding.
     pub first_commit: Option<String>,
+    /// The forum keys the history rests on (`SHA256:…`): every key of every version of
+    /// `keys/allowed_signers` that judged a commit, and of the current one.
+    pub forum_keys: Vec<String>,
+    /// Whether those are the keys given with `--expect-key` (`null`: none was given).
+    pub forum_keys_expected: Option<bool>,
 }
 
 impl Record for SummaryRecord {

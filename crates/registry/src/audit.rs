@@ -35,11 +35,13 @@ mod forum;
 mod rules;
 mod walk;
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::ledger::LedgerLine;
 use crate::{CommitId, Error as StoreError, Registry};
+use scs_cert::sig::Fingerprint;
 
 /// What [`verify_history`] should insist on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -229,6 +231,7 @@ pub struct AuditReport {
     ledger_lines: usize,
     archive: ArchiveCoverage,
     findings: Vec<Finding>,
+    forum_keys: BTreeSet<Fingerprint>,
 }
 
 impl AuditReport {
@@ -260,6 +263,14 @@ impl AuditReport {
     /// Whether nothing is wrong.
     pub fn is_clean(&self) -> bool {
         self.findings.is_empty()
+    }
+
+    /// The forum keys the answer rests on: every key of every version of
+    /// `keys/allowed_signers` that judged a commit, and of the current one. A verifier compares
+    /// them with the keys the forum announced elsewhere ([`scs_cert::trust::pin`]): a history
+    /// re-made with another key verifies just as well on its own.
+    pub fn forum_keys(&self) -> &BTreeSet<Fingerprint> {
+        &self.forum_keys
     }
 }
 
@@ -326,6 +337,7 @@ pub fn verify_history_reporting(
         walker.commit(position, commit)?;
         progress(position + 1, history.len());
     }
+    let forum_keys = walker.forum_keys(history.last().copied())?;
     let (live, mut findings) = walker.finish();
     let archive_dir = registry.archive_dir();
     let archive = if options.skip_archive {
@@ -363,6 +375,7 @@ pub fn verify_history_reporting(
         ledger_lines: live.len(),
         archive,
         findings,
+        forum_keys,
     })
 }
 

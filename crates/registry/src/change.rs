@@ -10,7 +10,8 @@ use super::lock::Lock;
 use super::path::RegistryPath;
 use super::recover::recover_locked;
 use super::signing::{CommitIdentity, write_signed_commit};
-use super::{CommitId, Error, Registry, worktree};
+use super::{CommitId, Error, Registry, readme, worktree};
+use scs_cert::layout::{FORUM_ALLOWED_SIGNERS, FORUM_TOML};
 use scs_cert::sig::SigningKey;
 
 /// git's mode for a regular, non-executable file.
@@ -133,7 +134,9 @@ impl<'r> Change<'r> {
     /// The order, so that a crash at any point leaves the last commit intact:
     ///
     /// 1. the tree is built in an in-memory index from the exact staged bytes (no filters),
-    ///    and the signed commit object is written; it is unreachable until step 5;
+    ///    with the registry's `README.md` re-written when what it states changed
+    ///    ([`crate::readme`]), and the signed commit object is written; it is unreachable
+    ///    until step 5;
     /// 2. the journal `.git/scs-cert-journal` is written, naming base, commit and paths;
     /// 3. files are removed and written (temporary file, sync, rename) and directories synced;
     /// 4. the index, with the written files' stat data, replaces `.git/index` (atomically);
@@ -150,7 +153,7 @@ impl<'r> Change<'r> {
     /// path runs into a symlink, a directory or a file), [`Error::Sign`], and I/O or git
     /// errors.
     pub fn commit(
-        self,
+        mut self,
         message: &str,
         signer: &SigningKey,
         identity: &CommitIdentity,
@@ -167,10 +170,6 @@ impl<'r> Change<'r> {
         let root = registry.root();
         let repo = &registry.repo;
         let git = |operation| move |e: git2::Error| Error::git(operation, &e);
-
-        let writes: BTreeSet<&RegistryPath> = self.staged_where(true);
-        let removes: BTreeSet<&RegistryPath> = self.staged_where(false);
-        worktree::check_plan(root, &writes, &removes)?;
 
         // 1. Tree and signed commit, from the on-disk index (equal to HEAD: begin() checked
         // the work tree is clean, and the lock has kept writers out since).
@@ -190,8 +189,7 @@ impl<'r> Change<'r> {
                 }
             }
         }
-        let tree_id = index.write_tree().map_err(git("write the tree"))?;
-        let tree = repo.find_tree(tree_id).map_err(git("read the tree"))?;
+        let mut tree_id = index.write_tree().map_err(git("write the tree"))?;
         let parent = match self.base {
             Some(base) => Some(
                 repo.find_commit(base)
@@ -201,11 +199,29 @@ impl<'r> Change<'r> {
         };
         let unchanged = match &parent {
             Some(parent) => parent.tree_id() == tree_id,
-            None => tree.is_empty(),
+            None => repo
+                .find_tree(tree_id)
+                .map_err(git("read the tree"))?
+                .is_empty(),
         };
         if unchanged {
             return Err(Error::EmptyChange);
         }
+        // The README states the forum's keys: it changes with them, in the same commit. Only a
+        // change that changes something else brings it (an empty change stays empty).
+        if let Some(bytes) = self.readme()? {
+            let id = repo.blob(&bytes).map_err(git("write a blob"))?;
+            let path = parse_path(readme::README)?;
+            index
+                .add(&entry(&path, id, None))
+                .map_err(git("stage a file"))?;
+            self.staged.insert(path, Staged::Write(bytes));
+            tree_id = index.write_tree().map_err(git("write the tree"))?;
+        }
+        let writes: BTreeSet<&RegistryPath> = self.staged_where(true);
+        let removes: BTreeSet<&RegistryPath> = self.staged_where(false);
+        worktree::check_plan(root, &writes, &removes)?;
+        let tree = repo.find_tree(tree_id).map_err(git("read the tree"))?;
         let who = identity.to_git()?;
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         let buffer = repo
@@ -230,6 +246,19 @@ impl<'r> Change<'r> {
         // 6.
         Journal::remove(&journal_path)?;
         Ok(commit)
+    }
+
+    /// The README this change should write, when the one it would leave differs from what
+    /// forum.toml and keys/allowed_signers, as the change leaves them, say (`None` also when
+    /// either cannot be read: nothing to state then).
+    fn readme(&self) -> Result<Option<Vec<u8>>, Error> {
+        let forum = self.read(FORUM_TOML)?;
+        let keys = self.read(FORUM_ALLOWED_SIGNERS)?;
+        let Some(text) = readme::for_files(forum.as_deref(), keys.as_deref()) else {
+            return Ok(None);
+        };
+        let current = self.read(readme::README)?;
+        Ok((current.as_deref() != Some(text.as_bytes())).then(|| text.into_bytes()))
     }
 
     fn staged_where(&self, write: bool) -> BTreeSet<&RegistryPath> {

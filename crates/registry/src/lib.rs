@@ -30,6 +30,7 @@ pub mod ledger;
 mod lock;
 pub mod manual;
 mod path;
+pub mod readme;
 mod recover;
 mod signing;
 pub mod state;

@@ -408,6 +408,11 @@ pub(crate) enum RegistryCommand {
         /// the archive is then reported as not checked).
         #[arg(long)]
         require_archive: bool,
+        /// A forum key fingerprint (SHA256:...) learned out of band, e.g. from the forum's web
+        /// site. Repeatable. A finding (exit 1) when the history rests on any forum key not
+        /// given here.
+        #[arg(long, value_name = "FINGERPRINT")]
+        expect_key: Vec<scs_cert::sig::Fingerprint>,
     },
     /// Discard a change a crash left unfinished (back to the last commit).
     Recover,
@@ -552,21 +557,29 @@ pub(crate) struct CrlArgs {
 #[derive(Debug, ClapArgs)]
 pub(crate) struct VerifyArgs {
     /// A certificate id (with a registry) or a record file (certificates/<ID>.yaml, with its
-    /// .yaml.sig and .pem beside it).
+    /// .yaml.sig and .pem beside it). A record file inside a clone of the registry (or a
+    /// published site) is checked with that copy's keys/allowed_signers, keys/forum-ca.pem
+    /// and crl.pem, found by walking up from the file, unless --keys names the keys.
     pub(crate) certificate: String,
-    /// Without a registry: the forum's keys (keys/allowed_signers).
+    /// A record file checked with these forum keys (keys/allowed_signers) instead of those of
+    /// the clone it is in; then only the files named are used.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) keys: Option<PathBuf>,
-    /// Without a registry: the CRL (crl.pem).
+    /// A record file checked against this CRL (crl.pem) instead of the clone's.
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) crl: Option<PathBuf>,
-    /// Without a registry: the forum's CA certificate (default: forum-ca.pem beside --keys).
+    /// A record file checked under this CA certificate (default: forum-ca.pem beside --keys,
+    /// or the clone's keys/forum-ca.pem).
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) ca: Option<PathBuf>,
-    /// Without a registry: refuse to answer "valid" (exit 2) when no --crl is given, since
+    /// For a record file: refuse to answer "valid" (exit 2) when there is no CRL, since
     /// suspension and withdrawal cannot be seen without one.
     #[arg(long)]
     pub(crate) require_crl: bool,
+    /// A forum key fingerprint (SHA256:...) learned out of band, e.g. from the forum's web site.
+    /// Repeatable. The answer is a no (exit 1) when it rests on any forum key not given here.
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub(crate) expect_key: Vec<scs_cert::sig::Fingerprint>,
     /// Judge at this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,

@@ -74,6 +74,29 @@ impl<'r> Walker<'r> {
         }
     }
 
+    /// Every key of every readable `keys/allowed_signers` the walk judged a commit by, and of
+    /// the one at `head` (which the next change and the certificate records are judged by):
+    /// everything the history's signatures rest on.
+    pub(super) fn forum_keys(
+        &mut self,
+        head: Option<CommitId>,
+    ) -> Result<BTreeSet<Fingerprint>, AuditError> {
+        if let Some(head) = head {
+            let tree = self
+                .repo
+                .find_commit(head.oid())
+                .and_then(|c| c.tree())
+                .map_err(git("read a commit tree"))?;
+            self.allowed_signers(&tree)?;
+        }
+        Ok(self
+            .allowed
+            .values()
+            .filter_map(|a| a.as_ref().as_ref().ok())
+            .flat_map(|a| a.entries().iter().map(|e| Fingerprint::of(e.key())))
+            .collect())
+    }
+
     /// The live ledger lines (those at the last commit walked) and the findings so far.
     pub(super) fn finish(self) -> (Vec<Live>, Vec<Finding>) {
         (self.entries.into_iter().flatten().collect(), self.findings)

@@ -415,6 +415,7 @@ impl<'c> Demo<'c> {
                 crl: None,
                 ca: None,
                 require_crl: false,
+                expect_key: Vec::new(),
                 at: Some(at_arg(self.now)?),
                 json: false,
             },
@@ -456,6 +457,7 @@ impl<'c> Demo<'c> {
             crate::cli::RegistryCommand::Verify {
                 json: false,
                 require_archive: true,
+                expect_key: Vec::new(),
             },
         )?;
         self.say(&format!(
