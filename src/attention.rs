@@ -21,10 +21,18 @@ pub const CRL_NOTICE_DAYS: i64 = 3;
 /// of `at`, or past. `None` when it is not due.
 pub fn crl_due(next_update: Instant, at: Instant) -> Option<CrlDue> {
     let left = next_update - at;
-    (left <= chrono::Duration::days(CRL_NOTICE_DAYS)).then(|| CrlDue {
+    let secs = left.num_seconds();
+    // Days begun while it is current (1 day 23 hours left reads "in 2 days"), whole days
+    // past once stale.
+    let days_left = if secs > 0 {
+        (secs + 86_399) / 86_400
+    } else {
+        secs / 86_400
+    };
+    (left <= chrono::Duration::days(CRL_NOTICE_DAYS)).then_some(CrlDue {
         next_update,
-        stale: left <= chrono::Duration::zero(),
-        days_left: left.num_days(),
+        stale: secs <= 0,
+        days_left,
     })
 }
 
@@ -198,6 +206,8 @@ mod tests {
         assert_eq!(crl_due(next, at("2026-03-06T23:59:59Z")), None);
         let due = crl_due(next, at("2026-03-07T00:00:00Z")).unwrap();
         assert_eq!((due.stale, due.days_left), (false, 3));
+        let due = crl_due(next, at("2026-03-08T00:00:01Z")).unwrap();
+        assert_eq!((due.stale, due.days_left), (false, 2));
         let due = crl_due(next, at("2026-03-10T00:00:00Z")).unwrap();
         assert!(due.stale);
         let due = crl_due(next, at("2026-03-12T12:00:00Z")).unwrap();

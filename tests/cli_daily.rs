@@ -381,7 +381,7 @@ fn attention_lists_a_crl_about_to_go_stale() {
     let r = cert(&dir, &["attention"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout.contains("CRL       crl.pem expires in 1 day(s)")
+        r.stdout.contains("CRL       crl.pem expires in 2 day(s)")
             && r.stdout.contains("scs-cert crl"),
         "{}",
         r.stdout
