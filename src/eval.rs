@@ -124,12 +124,17 @@ pub enum Error {
         window: TimeDelta,
     },
     /// The spec has no version of that name.
-    #[error("scope {scope} has no version {version:?}")]
+    #[error(
+        "scope {scope} has no version {version:?}{}",
+        crate::text::did_you_mean(suggestion.as_deref())
+    )]
     UnknownVersion {
         /// The scope's UUID.
         scope: String,
         /// The version asked for.
         version: String,
+        /// A version of a similar name.
+        suggestion: Option<String>,
     },
     /// No version of the scope is certifiable (effective or warn) at the instant.
     #[error("no version of {scope} is certifiable at {}", crate::time::format_instant(*at))]
@@ -315,6 +320,8 @@ fn version<'s>(spec: &'s Spec, name: &str) -> Result<&'s Version, Error> {
     spec.version(name).ok_or_else(|| Error::UnknownVersion {
         scope: spec.uuid().to_owned(),
         version: name.to_owned(),
+        suggestion: crate::text::suggest(name, spec.versions().iter().map(|v| v.name()))
+            .map(str::to_owned),
     })
 }
 

@@ -208,6 +208,11 @@ impl Version {
     pub fn testcase(&self, id: &str) -> Option<&Testcase> {
         self.testcases.get(id)
     }
+
+    /// Every testcase of the version, by id.
+    pub fn testcases(&self) -> impl Iterator<Item = (&str, &Testcase)> {
+        self.testcases.iter().map(|(id, t)| (id.as_str(), t))
+    }
 }
 
 /// A validated scope spec.

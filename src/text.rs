@@ -12,8 +12,10 @@
 //!   certificate fonts show ([`crate::text::allowed`]), and no longer than the Urkunde's
 //!   field holds ([`Field::max_chars`]).
 
+mod suggest;
 mod urkunde;
 
+pub use suggest::{did_you_mean, suggest};
 pub use urkunde::{ALLOWED_EXTRA, Field, allowed};
 
 /// How a value is shown.

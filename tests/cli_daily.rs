@@ -392,3 +392,46 @@ fn attention_lists_a_crl_about_to_go_stale() {
     let r = cert(&dir, &["attention", "--at", "2099-01-01"]);
     assert!(r.stdout.contains("is stale since"), "{}", r.stdout);
 }
+
+#[test]
+fn mistyped_names_get_a_suggestion_and_short_scope_names_work() {
+    let (_t, dir) = scs_testkit::registry::setup();
+    let r = cert(&dir, &["subject", "show", "cluod-a"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("(did you mean `cloud-a`?)"),
+        "{}",
+        r.stderr
+    );
+    let r = cert(&dir, &["status", "cluod-a"]);
+    assert!(
+        r.stderr.contains("(did you mean `cloud-a`?)"),
+        "{}",
+        r.stderr
+    );
+    let r = cert(&dir, &["status", "--scope", "scs-compatible-iass"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("(did you mean `scs-compatible-iaas`?)"),
+        "{}",
+        r.stderr
+    );
+    let r = cert(
+        &dir,
+        &[
+            "eligible",
+            "cloud-a",
+            "--scope",
+            "iaas",
+            "--version",
+            "v5.2",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("(did you mean `v5.1`?)"), "{}", r.stderr);
+    // `iaas` and `KaaS` name the seed scopes.
+    for scope in ["iaas", "KaaS", "SCS-compatible IaaS"] {
+        let r = cert(&dir, &["status", "--scope", scope, "--json"]);
+        assert_eq!(r.code, 0, "{scope}: {}", r.stderr);
+    }
+}

@@ -536,7 +536,9 @@ fn errors_are_values() {
         eligibility(&spec, "v9", &[], at("2026-03-05"), TimeDelta::zero()),
         Err(Error::UnknownVersion {
             scope: spec.uuid().to_owned(),
-            version: "v9".into()
+            version: "v9".into(),
+            // v1 is one edit away.
+            suggestion: Some("v1".into()),
         })
     );
     assert_eq!(

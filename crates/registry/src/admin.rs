@@ -44,10 +44,12 @@ pub enum AdminError {
         subject: Subject,
     },
     /// No such subject.
-    #[error("no subject {subject} in the registry")]
+    #[error("no subject {subject} in the registry{}", scs_cert::text::did_you_mean(suggestion.as_deref()))]
     UnknownSubject {
         /// The subject.
         subject: String,
+        /// A known subject of a similar name.
+        suggestion: Option<String>,
     },
     /// The key is already bound to the subject.
     #[error("key {fingerprint} is already bound to {subject}")]
@@ -340,6 +342,7 @@ pub fn bind_key(
             .cloned()
             .ok_or_else(|| AdminError::UnknownSubject {
                 subject: subject.to_string(),
+                suggestion: state.similar_subject(subject.as_str()),
             })?;
     let candidate = BoundKey {
         key: key_line.trim().to_owned(),
@@ -379,6 +382,7 @@ pub fn retire_key(
             .cloned()
             .ok_or_else(|| AdminError::UnknownSubject {
                 subject: subject.to_string(),
+                suggestion: state.similar_subject(subject.as_str()),
             })?;
     let mut found = false;
     for k in &mut record.keys {

@@ -24,12 +24,17 @@ pub enum ManualError {
     #[error(transparent)]
     Unknown(#[from] crate::state::Unknown),
     /// The testcase is not a manual testcase of the scope.
-    #[error("{testcase} is not a manual testcase of {scope}")]
+    #[error(
+        "{testcase} is not a manual testcase of {scope}{}",
+        scs_cert::text::did_you_mean(suggestion.as_deref())
+    )]
     NotManual {
         /// The testcase.
         testcase: String,
         /// The scope name.
         scope: String,
+        /// A manual testcase of a similar name.
+        suggestion: Option<String>,
     },
     /// The check is dated after it is recorded.
     #[error("the check is dated {}, after it is recorded", format_instant(*at))]
@@ -115,9 +120,17 @@ pub fn record(
         .find_map(|v| v.testcase(check.testcase))
         .is_some_and(|t| t.is_manual());
     if !manual {
+        let manual_ids: std::collections::BTreeSet<&str> = spec
+            .versions()
+            .iter()
+            .flat_map(|v| v.testcases())
+            .filter(|(_, t)| t.is_manual())
+            .map(|(id, _)| id)
+            .collect();
         return Err(ManualError::NotManual {
             testcase: check.testcase.to_owned(),
             scope: spec.name().to_owned(),
+            suggestion: scs_cert::text::suggest(check.testcase, manual_ids).map(str::to_owned),
         });
     }
     scs_cert::text::check(

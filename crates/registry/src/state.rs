@@ -9,6 +9,7 @@ use crate::{Error as StoreError, Registry};
 use scs_cert::spec::Spec;
 use scs_cert::subject::Subject;
 use scs_cert::subject::record::SubjectRecord;
+use scs_cert::text::{did_you_mean, suggest};
 
 pub use scs_cert::layout::{
     CRL, FORUM_ALLOWED_SIGNERS, FORUM_CA, FORUM_TOML, SCOPES_DIR, SIGSTORE_TRUSTED_ROOT,
@@ -19,11 +20,24 @@ pub use scs_cert::layout::{
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Unknown {
     /// No record for the subject.
-    #[error("no subject {0} in the registry")]
-    Subject(Subject),
+    #[error("no subject {subject} in the registry{}", did_you_mean(suggestion.as_deref()))]
+    Subject {
+        /// The name asked for.
+        subject: Subject,
+        /// A known subject of a similar name.
+        suggestion: Option<String>,
+    },
     /// No adopted scope by that uuid or alias.
-    #[error("no scope {0} adopted (see scs-cert scope list)")]
-    Scope(String),
+    #[error(
+        "no scope {scope} adopted{} (see scs-cert scope list)",
+        did_you_mean(suggestion.as_deref())
+    )]
+    Scope {
+        /// The name asked for.
+        scope: String,
+        /// An adopted scope's alias of a similar name.
+        suggestion: Option<String>,
+    },
 }
 
 /// A scope spec the registry has adopted.
@@ -148,11 +162,19 @@ impl State {
         })
     }
 
-    /// The adopted scope named by uuid or alias (file stem, e.g. `scs-compatible-iaas`).
+    /// The adopted scope named by uuid, alias (file stem, e.g. `scs-compatible-iaas`), the
+    /// alias without its `scs-compatible-` prefix (`iaas`, `kaas`), or its name
+    /// (`SCS-compatible IaaS`); the last two ignore letter case.
     pub fn scope(&self, name: &str) -> Option<&AdoptedScope> {
-        self.scopes
-            .get(name)
-            .or_else(|| self.scopes.values().find(|s| s.slug == name))
+        self.scopes.get(name).or_else(|| {
+            self.scopes.values().find(|s| {
+                s.slug == name
+                    || s.slug
+                        .strip_prefix("scs-compatible-")
+                        .is_some_and(|short| short.eq_ignore_ascii_case(name))
+                    || s.spec.name().eq_ignore_ascii_case(name)
+            })
+        })
     }
 
     /// The scope named `name` ([`State::scope`]), or why not.
@@ -161,8 +183,11 @@ impl State {
     ///
     /// [`Unknown::Scope`].
     pub fn adopted(&self, name: &str) -> Result<&AdoptedScope, Unknown> {
-        self.scope(name)
-            .ok_or_else(|| Unknown::Scope(name.to_owned()))
+        self.scope(name).ok_or_else(|| Unknown::Scope {
+            scope: name.to_owned(),
+            suggestion: suggest(name, self.scopes.values().map(|s| s.slug.as_str()))
+                .map(str::to_owned),
+        })
     }
 
     /// The record of `subject`, or why not.
@@ -171,9 +196,15 @@ impl State {
     ///
     /// [`Unknown::Subject`].
     pub fn subject(&self, subject: &Subject) -> Result<&SubjectRecord, Unknown> {
-        self.subjects
-            .get(subject)
-            .ok_or_else(|| Unknown::Subject(subject.clone()))
+        self.subjects.get(subject).ok_or_else(|| Unknown::Subject {
+            subject: subject.clone(),
+            suggestion: self.similar_subject(subject.as_str()),
+        })
+    }
+
+    /// A known subject whose name is close to `name` (for "did you mean").
+    pub fn similar_subject(&self, name: &str) -> Option<String> {
+        suggest(name, self.subjects.keys().map(Subject::as_str)).map(str::to_owned)
     }
 
     /// Every subject record, in subject order.

@@ -71,6 +71,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                     .get(&subject)
                     .ok_or_else(|| admin::AdminError::UnknownSubject {
                         subject: a.subject.clone(),
+                        suggestion: state.similar_subject(&a.subject),
                     })?;
             ctx.printer.result(record.to_yaml()?.trim_end())?;
         }
@@ -79,6 +80,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
                 admin::AdminError::UnknownSubject {
                     subject: a.subject.clone(),
+                    suggestion: state.similar_subject(&a.subject),
                 }
             })?;
             let mut changed = Vec::new();
@@ -233,6 +235,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
                 admin::AdminError::UnknownSubject {
                     subject: a.subject.clone(),
+                    suggestion: state.similar_subject(&a.subject),
                 }
             })?;
             let public_key = a
