@@ -479,12 +479,13 @@ fn show_prints_verdicts_per_version_and_target() {
         .replace("6f1c2e9d", "7f1c2e9d");
     fs::write(dir.join("multi.yaml"), format!("{REPORT}{second}")).unwrap();
 
-    // At checked_at: v1 effective, v2 draft. ex-image-metadata failed.
+    // At checked_at: v1 effective, v2 draft. ex-image-metadata failed. No certifiable version
+    // passes: a definite no (exit 1; before issue 13 show exited 0 whatever it found).
     let r = run_in(
         dir,
         &["show", "--json", "multi.yaml", "--spec", "spec.yaml"],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     let docs = json_lines(&r.stdout);
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[1]["subject"], "example-cloud-b");
@@ -539,7 +540,7 @@ fn show_prints_verdicts_per_version_and_target() {
     );
 
     let human = run_in(dir, &["show", "multi.yaml", "--spec", "spec.yaml"]);
-    assert_eq!(human.code, 0);
+    assert_eq!(human.code, 1);
     assert!(
         human.stdout.contains("v2 (draft) main: FAIL"),
         "{}",
@@ -575,7 +576,8 @@ fn show_against_real_upstream_spec_and_gen0_refusal() {
             "2026-08-21T16:00:00Z",
         ],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // v5.1 is missing results: not a pass (exit 1).
+    assert_eq!(r.code, 1, "{}", r.stderr);
     let doc = &json_lines(&r.stdout)[0];
     let v51 = doc["versions"]
         .as_array()
@@ -648,6 +650,194 @@ fn invalid_spec_lists_every_problem_with_file_line_and_column() {
     assert!(
         r.stderr.contains(
             "bad.yaml:30:14: version \"v1\" is defined more than once [duplicate-version]"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Upstream's runner checks IaaS and KaaS in one run and writes one document per scope into one
+/// file; this one is made from the scope specs built into the tools, for `example-cloud` on
+/// 2026-11-02: every IaaS testcase of the certifiable version passes; the first KaaS testcase
+/// passes and, with `kaas_fails`, the second fails and the rest have no result.
+fn combined_report(kaas_fails: bool) -> String {
+    use scs_cert::{demo, seed, spec::Spec};
+    let checked_at = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+        .unwrap()
+        .and_hms_opt(6, 0, 0)
+        .unwrap();
+    let mut out = String::new();
+    for (n, text) in [(1, seed::IAAS_SPEC), (2, seed::KAAS_SPEC)] {
+        let spec = Spec::load(text, "seed").unwrap();
+        let version = demo::certifiable_version(&spec, checked_at.date()).unwrap();
+        let fails = kaas_fails && n == 2;
+        out.push_str(&demo::report_document(
+            &spec,
+            version,
+            "example-cloud",
+            n,
+            checked_at,
+            |i, _| match (fails, i) {
+                (false, _) | (true, 0) => Some(1),
+                (true, 1) => Some(-1),
+                (true, _) => None,
+            },
+        ));
+    }
+    out
+}
+
+/// The command-line cases' combined report (crates/scs-report/tests/cmd/fixtures/combined.yaml)
+/// is the one [`combined_report`] makes; `SCS_WRITE_FIXTURES=1` rewrites it.
+#[test]
+fn the_cli_cases_combined_report_is_generated_here() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/scs-report/tests/cmd/fixtures/combined.yaml");
+    let text = combined_report(true);
+    if std::env::var_os("SCS_WRITE_FIXTURES").is_some() {
+        fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        text,
+        "out of date (rewrite with SCS_WRITE_FIXTURES=1 cargo test --test tests cli_report)"
+    );
+}
+
+/// Issue 13 item 9: `show` gates CI. Without --spec the built-in specs are chosen per document
+/// by scope uuid; the first lines are the verdicts; exit 0 when every document's scope has a
+/// passing certifiable version, 1 when one has none.
+#[test]
+fn show_gates_ci_on_a_combined_iaas_and_kaas_report_without_spec() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("pass.yaml"), combined_report(false)).unwrap();
+    fs::write(dir.join("fail.yaml"), combined_report(true)).unwrap();
+
+    let pass = run_in(dir, &["show", "pass.yaml"]);
+    assert_eq!(pass.code, 0, "{}{}", pass.stdout, pass.stderr);
+    let lines: Vec<&str> = pass.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "PASS: SCS-compatible IaaS for example-cloud (document 1): v5.1 (effective) main",
+            "PASS: SCS-compatible KaaS for example-cloud (document 2): v1 (effective) main",
+        ],
+        "{}",
+        pass.stdout
+    );
+
+    let fail = run_in(dir, &["show", "fail.yaml"]);
+    assert_eq!(fail.code, 1, "{}{}", fail.stdout, fail.stderr);
+    let lines: Vec<&str> = fail.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "PASS: SCS-compatible IaaS for example-cloud (document 1): v5.1 (effective) main",
+            "FAIL: SCS-compatible KaaS for example-cloud (document 2): v1 (effective) main: 1 failing, 1 missing",
+        ],
+        "{}",
+        fail.stdout
+    );
+
+    // The same verdicts in the JSON records, and the same exit status.
+    let json = run_in(dir, &["show", "--json", "fail.yaml"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let docs = json_lines(&json.stdout);
+    assert_eq!(
+        (
+            docs[0]["compliant"].as_bool(),
+            docs[1]["compliant"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(docs[1]["scope_name"], "SCS-compatible KaaS");
+    assert_eq!(docs[1]["versions"][0]["compliant"], false);
+
+    // The IaaS spec alone judges the IaaS document and cannot answer for the KaaS one.
+    let iaas_only = run_in(
+        dir,
+        &[
+            "show",
+            "fail.yaml",
+            "--spec",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/registry/scopes/scs-compatible-iaas.yaml"
+            ),
+        ],
+    );
+    assert_eq!(iaas_only.code, 2);
+    assert_eq!(iaas_only.stdout, "");
+    assert!(
+        iaas_only
+            .stderr
+            .contains("document 2 of fail.yaml is for scope 1fffebe6-fd4b-44d3-a36c-fc58b4bb0180"),
+        "{}",
+        iaas_only.stderr
+    );
+    // Both specs given: the same answer as the built-in ones.
+    let both = run_in(
+        dir,
+        &[
+            "show",
+            "fail.yaml",
+            "--spec",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/registry/scopes/scs-compatible-kaas.yaml"
+            ),
+            "--spec",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/registry/scopes/scs-compatible-iaas.yaml"
+            ),
+        ],
+    );
+    assert_eq!((both.code, &both.stdout), (1, &fail.stdout));
+}
+
+/// A document whose scope uuid matches no spec, given or built in, leaves the file
+/// unanswered (exit 2), naming the uuid.
+#[test]
+fn show_of_an_unknown_scope_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("r.yaml"), REPORT).unwrap();
+    let r = run_in(dir, &["show", "r.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .contains("document 1 of r.yaml is for scope 5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Two specs of one scope: which judges is ambiguous, so show does not answer.
+#[test]
+fn show_refuses_two_specs_of_one_scope() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("spec.yaml"), SPEC).unwrap();
+    fs::write(dir.join("again.yaml"), SPEC).unwrap();
+    fs::write(dir.join("r.yaml"), REPORT).unwrap();
+    let r = run_in(
+        dir,
+        &[
+            "show",
+            "r.yaml",
+            "--spec",
+            "spec.yaml",
+            "--spec",
+            "again.yaml",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "spec.yaml and again.yaml are both scope 5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11"
         ),
         "{}",
         r.stderr

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Problem, Record};
 use crate::eval::VersionStatus;
 use crate::report::Report;
-use crate::spec::Version;
+use crate::spec::{Spec, Version};
 use crate::target::{TargetOutcome, TargetVerdict};
 use crate::time::format_instant;
 use crate::verify::FileCheck;
@@ -114,12 +114,17 @@ pub struct DocumentRecord {
     pub subject: String,
     /// The scope uuid.
     pub scope: String,
+    /// The name of the scope spec it was judged against.
+    pub scope_name: String,
     /// The run uuid.
     pub run: String,
     /// When its checks ran.
     pub checked_at: String,
     /// The instant judged at.
     pub at: String,
+    /// The document's verdict on its scope: some version is compliant (certifiable, `effective`
+    /// or `warn`, and its `main` target PASS). `scs-report show` exits 1 when a document is not.
+    pub compliant: bool,
     /// Every version the timeline entry in force lists at `at`.
     pub versions: Vec<VersionEntry>,
 }
@@ -131,6 +136,8 @@ pub struct VersionEntry {
     pub version: String,
     /// `effective`, `warn`, `draft`, `deprecated`.
     pub validity: String,
+    /// Whether it is certifiable (`effective` or `warn`) and its `main` target passes.
+    pub compliant: bool,
     /// Target name to its outcome.
     pub targets: BTreeMap<String, TargetEntry>,
 }
@@ -166,11 +173,12 @@ impl Record for DocumentRecord {
 }
 
 impl DocumentRecord {
-    /// The record of document `index` of `file`, judged at `at` as `versions`.
+    /// The record of document `index` of `file`, judged against `spec` at `at` as `versions`.
     pub fn new(
         file: String,
         index: usize,
         doc: &Report,
+        spec: &Spec,
         at: chrono::NaiveDateTime,
         versions: &[VersionStatus<'_>],
     ) -> DocumentRecord {
@@ -179,14 +187,17 @@ impl DocumentRecord {
             index,
             subject: doc.subject().to_string(),
             scope: doc.scope_uuid().to_owned(),
+            scope_name: spec.name().to_owned(),
             run: doc.run_uuid().to_string(),
             checked_at: format_instant(doc.checked_at().and_utc()),
             at: format_instant(at.and_utc()),
+            compliant: versions.iter().any(VersionStatus::is_compliant),
             versions: versions
                 .iter()
                 .map(|v| VersionEntry {
                     version: v.version.name().to_owned(),
                     validity: v.validity.to_string(),
+                    compliant: v.is_compliant(),
                     targets: v
                         .targets
                         .iter()
