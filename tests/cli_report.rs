@@ -843,3 +843,31 @@ fn show_refuses_two_specs_of_one_scope() {
         r.stderr
     );
 }
+
+/// Issue 13 item 10: the `.pub` file beside a key made by ssh-keygen, given to `sign`, is named
+/// for what it is in one line (it used to be "PEM preamble contains invalid data" four times);
+/// the private file beside it signs.
+#[test]
+fn sign_with_the_public_key_of_an_ssh_keygen_pair_says_so_once() {
+    let Some(keygen) = tools::require("ssh-keygen") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("report.yaml"), REPORT).unwrap();
+    tools::succeed(
+        Command::new(keygen)
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci", "-f", "ci-key"])
+            .current_dir(dir),
+    );
+    let r = run_in(dir, &["sign", "-k", "ci-key.pub", "report.yaml"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "scs-report: error: ci-key.pub is a public key; pass the private key file (without .pub)\n"
+    );
+    assert!(!dir.join("report.yaml.sig").exists());
+    let r = run_in(dir, &["sign", "-k", "ci-key", "report.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -67,10 +67,18 @@ pub fn env_var(name: &str) -> Option<String> {
 }
 
 /// Prints `tool: error: …` and one `caused by: …` line per cause, then a hint if one applies.
+/// A cause whose text the line before already shows is left out: errors that print their
+/// source in their own message (`malformed key: <source>`), as some dependencies' do, would
+/// otherwise repeat it once per level.
 pub fn print_error(tool: &str, err: &anyhow::Error) {
     to_stderr(&format!("{tool}: error: {err}"));
+    let mut last = err.to_string();
     for cause in err.chain().skip(1) {
-        to_stderr(&format!("  caused by: {cause}"));
+        let text = cause.to_string();
+        if !last.contains(&text) {
+            to_stderr(&format!("  caused by: {text}"));
+        }
+        last = text;
     }
 }
 
@@ -126,7 +134,12 @@ pub fn load_signing_key(
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{} is not an OpenSSH private key (not text)", shown(path)))?;
     let context = || format!("while loading the private key {}", shown(path));
-    let encrypted = scs_cert::sig::SigningKey::is_encrypted_openssh(&text).with_context(context)?;
+    let encrypted = match scs_cert::sig::SigningKey::is_encrypted_openssh(&text) {
+        Err(scs_cert::sig::Error::NotAPrivateKey { found }) => {
+            return Err(not_a_private_key(path, &found));
+        }
+        other => other.with_context(context)?,
+    };
     let passphrase = match (encrypted, passphrase_file) {
         (false, _) => None,
         (true, Some(file)) => Some(read_passphrase_file(file)?),
@@ -137,6 +150,32 @@ pub fn load_signing_key(
     };
     scs_cert::sig::SigningKey::from_openssh(&text, passphrase.as_ref().map(|p| p.as_bytes()))
         .with_context(context)
+}
+
+/// One line that says what a file given as a private key is instead, and what to pass.
+fn not_a_private_key(
+    path: &std::path::Path,
+    found: &scs_cert::sig::KeyFileContent,
+) -> anyhow::Error {
+    use scs_cert::sig::KeyFileContent;
+    let name = shown(path);
+    match found {
+        KeyFileContent::PublicKey if path.extension().is_some_and(|e| e == "pub") => {
+            anyhow::anyhow!("{name} is a public key; pass the private key file (without .pub)")
+        }
+        KeyFileContent::PublicKey => {
+            anyhow::anyhow!("{name} is a public key; pass the private key file")
+        }
+        KeyFileContent::Signature => {
+            anyhow::anyhow!("{name} is an SSH signature; pass the private key file")
+        }
+        KeyFileContent::OtherPem { label } if label.ends_with("PRIVATE KEY") => anyhow::anyhow!(
+            "{name} is a private key in another format (PEM {label:?}); `ssh-keygen -p -f {name}` rewrites it in the OpenSSH format"
+        ),
+        other => anyhow::anyhow!(
+            "{name} is not an OpenSSH private key ({other}; expected -----BEGIN OPENSSH PRIVATE KEY-----)"
+        ),
+    }
 }
 
 /// Where a demo works: `dir` (created; it must be new or empty), or a temporary folder that is
