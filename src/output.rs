@@ -18,7 +18,8 @@ pub use eval::{
 };
 pub use registry::{FindingRecord, IngestRecord, PublishRecord, SummaryRecord};
 pub use report::{
-    DocumentEntry, DocumentRecord, FileRecord, TargetEntry, TestcaseEntry, VersionEntry,
+    DocumentEntry, DocumentRecord, FileRecord, SignersEntry, TargetEntry, TestcaseEntry,
+    VersionEntry,
 };
 
 use serde::Serialize;

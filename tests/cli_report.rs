@@ -871,3 +871,120 @@ fn sign_with_the_public_key_of_an_ssh_keygen_pair_says_so_once() {
     let r = run_in(dir, &["sign", "-k", "ci-key", "report.yaml"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// Issue 13 item 10: `verify` names who signed, and a delegate as one; a key not allowed for a
+/// subject is told which keys (and delegates) the subject has. The same from a bootstrap file
+/// and from the subject records made of it (whose allowed-signers lines do not say whose a key
+/// is).
+#[test]
+fn verify_names_the_signer_and_the_delegation_and_a_refused_key_the_subjects_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys");
+    for k in ["alice", "bob", "carol"] {
+        fs::copy(format!("{keys}/{k}"), dir.join(k)).unwrap();
+        fs::set_permissions(dir.join(k), fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let bootstrap_text = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/trust/bootstrap.yaml"
+    ))
+    .unwrap();
+    fs::write(dir.join("bootstrap.yaml"), &bootstrap_text).unwrap();
+    let bootstrap = scs_cert::trust::Bootstrap::parse(&bootstrap_text, "bootstrap").unwrap();
+    fs::create_dir(dir.join("subjects")).unwrap();
+    let at = scs_cert::time::parse_instant("2026-01-01T00:00:00Z").unwrap();
+    for r in scs_cert::subject::record::from_bootstrap(&bootstrap, at) {
+        fs::write(
+            dir.join(format!("subjects/{}.yaml", r.subject)),
+            r.to_yaml().unwrap(),
+        )
+        .unwrap();
+    }
+    let for_alice = REPORT.replace(SUBJECT_A, "alice-cloud");
+    for (file, key) in [
+        ("by-bob.yaml", "bob"),
+        ("by-alice.yaml", "alice"),
+        ("by-carol.yaml", "carol"),
+    ] {
+        fs::write(dir.join(file), &for_alice).unwrap();
+        assert_eq!(run_in(dir, &["sign", "-k", key, file]).code, 0);
+    }
+    fs::write(
+        dir.join("bob-for-carol.yaml"),
+        REPORT.replace(SUBJECT_A, "carol-cloud"),
+    )
+    .unwrap();
+    assert_eq!(
+        run_in(dir, &["sign", "-k", "bob", "bob-for-carol.yaml"]).code,
+        0
+    );
+    let fingerprint = |k: &str| {
+        let line = fs::read_to_string(format!("{keys}/{k}.pub")).unwrap();
+        scs_cert::sig::Fingerprint::of(&ssh_key::PublicKey::from_openssh(line.trim()).unwrap())
+            .to_string()
+    };
+    let (alice_fp, bob_fp, carol_fp) = (
+        fingerprint("alice"),
+        fingerprint("bob"),
+        fingerprint("carol"),
+    );
+
+    let records = [
+        "--subject-record",
+        "subjects/alice-cloud.yaml",
+        "--subject-record",
+        "subjects/bob-ci.yaml",
+    ];
+    for trust in [&["--bootstrap", "bootstrap.yaml"][..], &records[..]] {
+        let mut args = vec!["verify", "--at", "2026-09-01"];
+        args.extend_from_slice(trust);
+        args.extend([
+            "by-bob.yaml",
+            "by-alice.yaml",
+            "by-carol.yaml",
+            "bob-for-carol.yaml",
+        ]);
+        let r = run_in(dir, &args);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!(
+                "valid    by-bob.yaml: 1 document(s) for alice-cloud, signed by bob-ci, a delegate of alice-cloud ({bob_fp})"
+            ),
+            "{trust:?}"
+        );
+        assert_eq!(
+            lines[1],
+            format!(
+                "valid    by-alice.yaml: 1 document(s) for alice-cloud, signed by alice-cloud ({alice_fp})"
+            ),
+            "{trust:?}"
+        );
+        assert_eq!(
+            lines[2],
+            format!(
+                "invalid  by-carol.yaml: key unknown: {carol_fp} is not bound to any subject (alice-cloud's keys: {alice_fp} (delegates: bob-ci))"
+            ),
+            "{trust:?}"
+        );
+        assert_eq!(
+            lines[3],
+            format!(
+                "invalid  bob-for-carol.yaml: key not allowed for the subject of at least one document; document 1 (subject carol-cloud): key {bob_fp} may not sign for subject carol-cloud (carol-cloud has no key here)"
+            ),
+            "{trust:?}"
+        );
+
+        args.insert(1, "--json");
+        let recs = json_lines(&run_in(dir, &args).stdout);
+        assert_eq!(recs[0]["documents"][0]["delegate"], "bob-ci");
+        assert_eq!(recs[1]["documents"][0]["delegate"], serde_json::Value::Null);
+        assert_eq!(
+            recs[2]["known_signers"],
+            serde_json::json!([{"subject": "alice-cloud", "keys": [alice_fp], "delegates": ["bob-ci"]}])
+        );
+        assert_eq!(recs[1]["known_signers"], serde_json::json!([]));
+    }
+}

@@ -11,6 +11,7 @@ use crate::report::Report;
 use crate::spec::{Spec, Version};
 use crate::target::{TargetOutcome, TargetVerdict};
 use crate::time::format_instant;
+use crate::trust::KnownSigners;
 use crate::verify::FileCheck;
 
 /// One signed report file checked (`scs-report verify --json`).
@@ -29,6 +30,30 @@ pub struct FileRecord {
     pub problem: Option<Problem>,
     /// One entry per document, when the signature verified and the report could be read.
     pub documents: Vec<DocumentEntry>,
+    /// When the signing key is unknown or not allowed for a document's subject: for each such
+    /// subject, the keys that may sign for it and its delegates (empty otherwise).
+    pub known_signers: Vec<SignersEntry>,
+}
+
+/// Who may sign for a subject, in a [`FileRecord`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SignersEntry {
+    /// The subject.
+    pub subject: String,
+    /// `SHA256:…` of each of its keys.
+    pub keys: Vec<String>,
+    /// The accounts whose keys may sign for it too.
+    pub delegates: Vec<String>,
+}
+
+impl From<&KnownSigners> for SignersEntry {
+    fn from(k: &KnownSigners) -> SignersEntry {
+        SignersEntry {
+            subject: k.subject.to_string(),
+            keys: k.keys.iter().map(ToString::to_string).collect(),
+            delegates: k.delegates.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 /// One document of a checked file.
@@ -48,6 +73,9 @@ pub struct DocumentEntry {
     pub valid: bool,
     /// `principal (SHA256:…)`, when it may.
     pub signer: Option<String>,
+    /// The delegate account that signed on the subject's behalf, when the key is not the
+    /// subject's own.
+    pub delegate: Option<String>,
     /// Why not.
     pub problem: Option<Problem>,
 }
@@ -83,11 +111,25 @@ impl FileRecord {
                         checked_at: format_instant(r.checked_at().and_utc()),
                         valid: d.decision.is_ok(),
                         signer: d.decision.as_ref().ok().map(ToString::to_string),
+                        delegate: d
+                            .decision
+                            .as_ref()
+                            .ok()
+                            .and_then(|s| s.via_delegation())
+                            .map(ToString::to_string),
                         problem: d.decision.as_ref().err().map(|e| Problem::new(e.code(), e)),
                     }
                 })
                 .collect(),
+            known_signers: Vec::new(),
         }
+    }
+
+    /// The record with who may sign for the subjects its key was refused for.
+    #[must_use]
+    pub fn with_known_signers(mut self, known: &[KnownSigners]) -> FileRecord {
+        self.known_signers = known.iter().map(SignersEntry::from).collect();
+        self
     }
 
     /// A file that could not be checked at all (unreadable), and why.
@@ -99,6 +141,7 @@ impl FileRecord {
             sigstore_signer: None,
             problem: Some(Problem::new("could-not-check", message)),
             documents: Vec::new(),
+            known_signers: Vec::new(),
         }
     }
 }
