@@ -988,3 +988,104 @@ fn verify_names_the_signer_and_the_delegation_and_a_refused_key_the_subjects_key
         assert_eq!(recs[1]["known_signers"], serde_json::json!([]));
     }
 }
+
+/// The README's CI recipe, run as written (`sh -e`), with `scs-report` on PATH and a stand-in
+/// `curl` that keeps its arguments and the body it was given: the key from a secret lands in
+/// a 0600 file and is removed, the body verifies, the request is upstream runner's; a failing
+/// report stops the job at `show` with nothing uploaded.
+#[test]
+fn the_readme_ci_recipe_signs_and_uploads_and_gates_on_the_verdicts() {
+    let readme = include_str!("../README.md");
+    let block: String = readme
+        .split("### Signing and uploading in CI")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .unwrap()
+        .to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let bin = dir.join("bin");
+    fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(EXE, bin.join("scs-report")).unwrap();
+    // The stand-in keeps each argument on a line and the body the `@file` names.
+    fs::write(
+        bin.join("curl"),
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; case \"$a\" in @*) cp \"${a#@}\" uploaded.body;; esac; done > curl.args\n",
+    )
+    .unwrap();
+    fs::set_permissions(bin.join("curl"), fs::Permissions::from_mode(0o755)).unwrap();
+    let run = |report: &str| {
+        let job = dir.join(report);
+        fs::create_dir(&job).unwrap();
+        assert_eq!(
+            run_in(&job, &["keygen", "-o", "made-key", "-C", "ci"]).code,
+            0
+        );
+        let secret = fs::read_to_string(job.join("made-key")).unwrap();
+        let public = fs::read_to_string(job.join("made-key.pub")).unwrap();
+        fs::write(job.join("allowed"), format!("example-cloud {public}")).unwrap();
+        fs::write(
+            job.join("report.yaml"),
+            combined_report(report == "failing"),
+        )
+        .unwrap();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        let out = Command::new("sh")
+            .args(["-e", "-c", &block])
+            .current_dir(&job)
+            .env("PATH", path)
+            .env("SCS_REPORT_KEY", secret.trim_end())
+            .env("SCS_MONITOR_TOKEN", "ZXhhbXBsZS1jbG91ZDpzZWNyZXQ=")
+            .env("SCS_MONITOR_URL", "https://monitor.invalid")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (job, out)
+    };
+
+    let (job, out) = run("passing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!job.join("ci-key").exists(), "the key file is removed");
+    let args = fs::read_to_string(job.join("curl.args")).unwrap();
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        [
+            "--fail-with-body",
+            "--data-binary",
+            "@report.yaml.body",
+            "-H",
+            "Content-Type: application/x-signed-yaml",
+            "-H",
+            "Authorization: Basic ZXhhbXBsZS1jbG91ZDpzZWNyZXQ=",
+            "https://monitor.invalid/reports",
+        ]
+    );
+    let r = run_in(
+        &job,
+        &[
+            "verify",
+            "--body",
+            "--allowed-signers",
+            "allowed",
+            "uploaded.body",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    let (job, out) = run("failing");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\nFAIL: SCS-compatible KaaS"));
+    assert!(!job.join("uploaded.body").exists());
+    assert!(!job.join("ci-key").exists(), "the gate comes before the key");
+}
