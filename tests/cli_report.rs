@@ -1030,7 +1030,9 @@ fn the_readme_ci_recipe_signs_and_uploads_and_gates_on_the_verdicts() {
             combined_report(report == "failing"),
         )
         .unwrap();
-        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        let mut path = bin.clone().into_os_string();
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
         let out = Command::new("sh")
             .args(["-e", "-c", &block])
             .current_dir(&job)
@@ -1087,5 +1089,8 @@ fn the_readme_ci_recipe_signs_and_uploads_and_gates_on_the_verdicts() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("\nFAIL: SCS-compatible KaaS"));
     assert!(!job.join("uploaded.body").exists());
-    assert!(!job.join("ci-key").exists(), "the gate comes before the key");
+    assert!(
+        !job.join("ci-key").exists(),
+        "the gate comes before the key"
+    );
 }
