@@ -16,7 +16,7 @@ const EXIT_CODES: &str = "Exit status: 0 success / all valid; 1 a definite no (a
                           2 could not answer (usage, I/O, parse or internal error).";
 
 const SHOW_EXIT_CODES: &str = "Output: first one verdict line per document, `PASS: <scope> for \
-    <subject> (document N): <version> (<validity>) main`, or `FAIL: … main: 3 failing, 1 missing` \
+    <subject> (document N): <version> (<validity>) main`, or `FAIL: ... main: 3 failing, 1 missing` \
     naming what keeps each certifiable version from passing; then the details.\n\n\
     Exit status: 0 every document passes (its scope has a certifiable version, effective or warn, \
     whose main target passes); 1 some document does not; 2 could not answer (usage, I/O, parse, \
