@@ -71,15 +71,34 @@ pub fn env_var(name: &str) -> Option<String> {
 /// source in their own message (`malformed key: <source>`), as some dependencies' do, would
 /// otherwise repeat it once per level.
 pub fn print_error(tool: &str, err: &anyhow::Error) {
-    to_stderr(&format!("{tool}: error: {err}"));
-    let mut last = err.to_string();
-    for cause in err.chain().skip(1) {
+    let mut lines = causes(err).into_iter();
+    to_stderr(&format!(
+        "{tool}: error: {}",
+        lines.next().unwrap_or_default()
+    ));
+    for cause in lines {
+        to_stderr(&format!("  caused by: {cause}"));
+    }
+}
+
+/// An error's message and its causes, without a cause whose text the one before already
+/// shows (see [`print_error`]).
+pub fn causes(err: &anyhow::Error) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last = String::new();
+    for cause in err.chain() {
         let text = cause.to_string();
-        if !last.contains(&text) {
-            to_stderr(&format!("  caused by: {text}"));
+        if out.is_empty() || !last.contains(&text) {
+            out.push(text.clone());
         }
         last = text;
     }
+    out
+}
+
+/// An error and its causes on one line, `outer: inner`, as [`causes`] lists them.
+pub fn one_line(err: &anyhow::Error) -> String {
+    causes(err).join(": ")
 }
 
 /// Runs a command body and maps its result to an exit code; errors print as [`print_error`].
@@ -282,7 +301,39 @@ pub fn shadowed_globals(cmd: &clap::Command) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{causes, shown};
+
+    #[test]
+    fn a_cause_the_line_before_shows_is_left_out() {
+        #[derive(Debug)]
+        struct Leaf;
+        impl std::fmt::Display for Leaf {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("PEM preamble contains invalid data")
+            }
+        }
+        impl std::error::Error for Leaf {}
+        #[derive(Debug)]
+        struct Wrapper(Leaf);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "malformed key: {}", self.0)
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let err = anyhow::Error::new(Wrapper(Leaf)).context("while loading k.pub");
+        assert_eq!(
+            causes(&err),
+            [
+                "while loading k.pub",
+                "malformed key: PEM preamble contains invalid data"
+            ]
+        );
+    }
 
     #[test]
     fn names_are_shown_plain_or_quoted_and_escaped() {

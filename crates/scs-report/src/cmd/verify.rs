@@ -56,13 +56,14 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
                     if args.json {
                         printer.record(&FileRecord::not_checked(
                             file.display().to_string(),
-                            format!("{err:#}"),
+                            cli::one_line(&err),
                         ))?;
                     } else {
                         printer.result(&format!(
-                            "{}  {}: could not check: {err:#}",
+                            "{}  {}: could not check: {}",
                             printer.paint("error  ", Tone::Doubt),
-                            cli::shown(&file)
+                            cli::shown(&file),
+                            cli::one_line(&err)
                         ))?;
                     }
                     Outcome::Error
