@@ -12,7 +12,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand, ValueHint};
 use scs_cert::time::InstantArg;
 use scs_cli::{CompletionsArgs, ManArgs, OutputArgs};
 
-const EXIT_CODES: &str = "Exit status: 0 success / all valid; 1 a definite no (a report is invalid); \
+const EXIT_CODES: &str = "Exit status: 0 success / all valid; 1 a definite no (a report is invalid, or does not pass its scope); \
                           2 could not answer (usage, I/O, parse or internal error).";
 
 const SHOW_EXIT_CODES: &str = "Output: first one verdict line per document, `PASS: <scope> for \
