@@ -22,7 +22,8 @@ pub use registry::{
     ChangeRecord, CrlRecord, FindingRecord, IngestRecord, PublishRecord, SummaryRecord,
 };
 pub use report::{
-    DocumentEntry, DocumentRecord, FileRecord, TargetEntry, TestcaseEntry, VersionEntry,
+    DocumentEntry, DocumentRecord, FileRecord, SignersEntry, TargetEntry, TestcaseEntry,
+    VersionEntry,
 };
 
 use serde::Serialize;

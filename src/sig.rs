@@ -50,6 +50,35 @@ impl std::fmt::Display for Material {
     }
 }
 
+/// What a file given as a private key holds instead (see [`Error::NotAPrivateKey`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyFileContent {
+    /// PEM armour of another kind: `label` is what follows `-----BEGIN ` (`RSA PRIVATE KEY`,
+    /// `PRIVATE KEY`, `CERTIFICATE`, …).
+    OtherPem {
+        /// The armour's label.
+        label: String,
+    },
+    /// An OpenSSH public key line (a `.pub` file, or an `allowed_signers` line).
+    PublicKey,
+    /// An armored SSH signature.
+    Signature,
+    /// Something else: no PEM armour at all.
+    Unknown,
+}
+
+impl std::fmt::Display for KeyFileContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyFileContent::OtherPem { label } => write!(f, "PEM {label:?}"),
+            KeyFileContent::PublicKey => f.write_str("an openssh public key"),
+            KeyFileContent::Signature => f.write_str("an ssh signature"),
+            KeyFileContent::Unknown => f.write_str("no PEM armour"),
+        }
+    }
+}
+
 /// Errors of keys, signatures and upload bodies.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -113,6 +142,13 @@ pub enum Error {
         "upload body has no signature: separator \"-----END SSH SIGNATURE-----\\n&\" not found"
     )]
     MissingSignature,
+    /// Text given as a private key that is no OpenSSH private key at all (not even a broken
+    /// one): a public key, a signature, another PEM document, anything else.
+    #[error("not an openssh private key: found {found}")]
+    NotAPrivateKey {
+        /// What the text holds instead.
+        found: KeyFileContent,
+    },
     /// The signature was made for another namespace than the one the caller expects.
     #[error("signature namespace is {found:?}, expected {expected:?}")]
     NamespaceMismatch {

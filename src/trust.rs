@@ -60,6 +60,75 @@ impl Trust {
             Trust::Bootstrap(b) => b.knows_key(key),
         }
     }
+
+    /// The keys that may sign for `subject` here, and its delegates: what a refused signer is
+    /// told to compare its key with. An allowed-signers file names keys, not their owners: its
+    /// keys for `subject` are every key on a line whose principals match it, and it knows no
+    /// delegates.
+    pub fn known_signers(&self, subject: &Subject) -> KnownSigners {
+        let mut known = KnownSigners {
+            subject: subject.clone(),
+            keys: Vec::new(),
+            delegates: Vec::new(),
+        };
+        match self {
+            Trust::AllowedSigners(a) => {
+                for e in a.entries() {
+                    if !e.is_cert_authority() && pattern::allows(e.principals(), subject.as_str()) {
+                        known.add_key(Fingerprint::of(e.key()));
+                    }
+                }
+            }
+            Trust::Bootstrap(b) => {
+                if let Some(account) = b.account(subject) {
+                    for k in account.keys() {
+                        known.add_key(k.fingerprint());
+                    }
+                    known.delegates = account.delegates().to_vec();
+                }
+            }
+        }
+        known
+    }
+}
+
+/// Who may sign for a subject: its keys (fingerprints, in the order the trust lists them) and
+/// the delegates whose keys may sign for it too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnownSigners {
+    /// The subject.
+    pub subject: Subject,
+    /// Its own keys.
+    pub keys: Vec<Fingerprint>,
+    /// The accounts it lets sign for it.
+    pub delegates: Vec<Subject>,
+}
+
+impl KnownSigners {
+    /// Adds `key` unless it is listed already.
+    pub fn add_key(&mut self, key: Fingerprint) {
+        if !self.keys.contains(&key) {
+            self.keys.push(key);
+        }
+    }
+}
+
+impl std::fmt::Display for KnownSigners {
+    /// `cloud-c's keys: SHA256:…, SHA256:… (delegates: ci-runner)`, or `cloud-c has no key
+    /// here`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<String> = self.keys.iter().map(ToString::to_string).collect();
+        if keys.is_empty() {
+            write!(f, "{} has no key here", self.subject)?;
+        } else {
+            write!(f, "{}'s keys: {}", self.subject, keys.join(", "))?;
+        }
+        if !self.delegates.is_empty() {
+            let delegates: Vec<&str> = self.delegates.iter().map(Subject::as_str).collect();
+            write!(f, " (delegates: {})", delegates.join(", "))?;
+        }
+        Ok(())
+    }
 }
 
 /// Who signed: the principal (allowed-signers) or account (bootstrap) the key belongs to, the
@@ -114,9 +183,19 @@ impl AuthorizedSigner {
     }
 
     /// The account that signed on the subject's behalf, when the key is not the subject's own
-    /// but a delegate's (bootstrap files only).
+    /// but a delegate's (bootstrap files, and subject records through [`Self::held_by`]).
     pub fn via_delegation(&self) -> Option<&Subject> {
         self.via_delegation.as_ref()
+    }
+
+    /// The same signer named after `holder`, the subject whose key signed for `subject`: a
+    /// delegate when it is not `subject` itself. For trust that knows whose keys are whose
+    /// (subject records) where an allowed-signers file, which does not, made the decision.
+    #[must_use]
+    pub fn held_by(mut self, holder: &Subject, subject: &Subject) -> AuthorizedSigner {
+        self.via_delegation = (holder != subject).then(|| holder.clone());
+        self.principal = holder.clone();
+        self
     }
 }
 

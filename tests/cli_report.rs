@@ -479,12 +479,13 @@ fn show_prints_verdicts_per_version_and_target() {
         .replace("6f1c2e9d", "7f1c2e9d");
     fs::write(dir.join("multi.yaml"), format!("{REPORT}{second}")).unwrap();
 
-    // At checked_at: v1 effective, v2 draft. ex-image-metadata failed.
+    // At checked_at: v1 effective, v2 draft. ex-image-metadata failed. No certifiable version
+    // passes: a definite no (exit 1; before issue 13 show exited 0 whatever it found).
     let r = run_in(
         dir,
         &["show", "--json", "multi.yaml", "--spec", "spec.yaml"],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     let docs = json_lines(&r.stdout);
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[1]["subject"], "example-cloud-b");
@@ -539,7 +540,7 @@ fn show_prints_verdicts_per_version_and_target() {
     );
 
     let human = run_in(dir, &["show", "multi.yaml", "--spec", "spec.yaml"]);
-    assert_eq!(human.code, 0);
+    assert_eq!(human.code, 1);
     assert!(
         human.stdout.contains("v2 (draft) main: FAIL"),
         "{}",
@@ -575,7 +576,8 @@ fn show_against_real_upstream_spec_and_gen0_refusal() {
             "2026-08-21T16:00:00Z",
         ],
     );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // v5.1 is missing results: not a pass (exit 1).
+    assert_eq!(r.code, 1, "{}", r.stderr);
     let doc = &json_lines(&r.stdout)[0];
     let v51 = doc["versions"]
         .as_array()
@@ -651,5 +653,444 @@ fn invalid_spec_lists_every_problem_with_file_line_and_column() {
         ),
         "{}",
         r.stderr
+    );
+}
+
+/// Upstream's runner checks IaaS and KaaS in one run and writes one document per scope into one
+/// file; this one is made from the scope specs built into the tools, for `example-cloud` on
+/// 2026-11-02: every IaaS testcase of the certifiable version passes; the first KaaS testcase
+/// passes and, with `kaas_fails`, the second fails and the rest have no result.
+fn combined_report(kaas_fails: bool) -> String {
+    use scs_cert::{demo, seed, spec::Spec};
+    let checked_at = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+        .unwrap()
+        .and_hms_opt(6, 0, 0)
+        .unwrap();
+    let mut out = String::new();
+    for (n, text) in [(1, seed::IAAS_SPEC), (2, seed::KAAS_SPEC)] {
+        let spec = Spec::load(text, "seed").unwrap();
+        let version = demo::certifiable_version(&spec, checked_at.date()).unwrap();
+        let fails = kaas_fails && n == 2;
+        out.push_str(&demo::report_document(
+            &spec,
+            version,
+            "example-cloud",
+            n,
+            checked_at,
+            |i, _| match (fails, i) {
+                (false, _) | (true, 0) => Some(1),
+                (true, 1) => Some(-1),
+                (true, _) => None,
+            },
+        ));
+    }
+    out
+}
+
+/// The command-line cases' combined report (crates/scs-report/tests/cmd/fixtures/combined.yaml)
+/// is the one [`combined_report`] makes; `SCS_WRITE_FIXTURES=1` rewrites it.
+#[test]
+fn the_cli_cases_combined_report_is_generated_here() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/scs-report/tests/cmd/fixtures/combined.yaml");
+    let text = combined_report(true);
+    if std::env::var_os("SCS_WRITE_FIXTURES").is_some() {
+        fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        text,
+        "out of date (rewrite with SCS_WRITE_FIXTURES=1 cargo test --test tests cli_report)"
+    );
+}
+
+/// Issue 13 item 9: `show` gates CI. Without --spec the built-in specs are chosen per document
+/// by scope uuid; the first lines are the verdicts; exit 0 when every document's scope has a
+/// passing certifiable version, 1 when one has none.
+#[test]
+fn show_gates_ci_on_a_combined_iaas_and_kaas_report_without_spec() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("pass.yaml"), combined_report(false)).unwrap();
+    fs::write(dir.join("fail.yaml"), combined_report(true)).unwrap();
+
+    let pass = run_in(dir, &["show", "pass.yaml"]);
+    assert_eq!(pass.code, 0, "{}{}", pass.stdout, pass.stderr);
+    let lines: Vec<&str> = pass.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "PASS: SCS-compatible IaaS for example-cloud (document 1): v5.1 (effective) main",
+            "PASS: SCS-compatible KaaS for example-cloud (document 2): v1 (effective) main",
+        ],
+        "{}",
+        pass.stdout
+    );
+
+    let fail = run_in(dir, &["show", "fail.yaml"]);
+    assert_eq!(fail.code, 1, "{}{}", fail.stdout, fail.stderr);
+    let lines: Vec<&str> = fail.stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "PASS: SCS-compatible IaaS for example-cloud (document 1): v5.1 (effective) main",
+            "FAIL: SCS-compatible KaaS for example-cloud (document 2): v1 (effective) main: 1 failing, 1 missing",
+        ],
+        "{}",
+        fail.stdout
+    );
+
+    // The same verdicts in the JSON records, and the same exit status.
+    let json = run_in(dir, &["show", "--json", "fail.yaml"]);
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    let docs = json_lines(&json.stdout);
+    assert_eq!(
+        (
+            docs[0]["compliant"].as_bool(),
+            docs[1]["compliant"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(docs[1]["scope_name"], "SCS-compatible KaaS");
+    assert_eq!(docs[1]["versions"][0]["compliant"], false);
+
+    // The IaaS spec alone judges the IaaS document and cannot answer for the KaaS one.
+    let iaas_only = run_in(
+        dir,
+        &[
+            "show",
+            "fail.yaml",
+            "--spec",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/registry/scopes/scs-compatible-iaas.yaml"
+            ),
+        ],
+    );
+    assert_eq!(iaas_only.code, 2);
+    assert_eq!(iaas_only.stdout, "");
+    assert!(
+        iaas_only
+            .stderr
+            .contains("document 2 of fail.yaml is for scope 1fffebe6-fd4b-44d3-a36c-fc58b4bb0180"),
+        "{}",
+        iaas_only.stderr
+    );
+    // Both specs given: the same answer as the built-in ones.
+    let both = run_in(
+        dir,
+        &[
+            "show",
+            "fail.yaml",
+            "--spec",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/registry/scopes/scs-compatible-kaas.yaml"
+            ),
+            "--spec",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/registry/scopes/scs-compatible-iaas.yaml"
+            ),
+        ],
+    );
+    assert_eq!((both.code, &both.stdout), (1, &fail.stdout));
+}
+
+/// A document whose scope uuid matches no spec, given or built in, leaves the file
+/// unanswered (exit 2), naming the uuid.
+#[test]
+fn show_of_an_unknown_scope_is_an_error_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("r.yaml"), REPORT).unwrap();
+    let r = run_in(dir, &["show", "r.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .contains("document 1 of r.yaml is for scope 5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Two specs of one scope: which judges is ambiguous, so show does not answer.
+#[test]
+fn show_refuses_two_specs_of_one_scope() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("spec.yaml"), SPEC).unwrap();
+    fs::write(dir.join("again.yaml"), SPEC).unwrap();
+    fs::write(dir.join("r.yaml"), REPORT).unwrap();
+    let r = run_in(
+        dir,
+        &[
+            "show",
+            "r.yaml",
+            "--spec",
+            "spec.yaml",
+            "--spec",
+            "again.yaml",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "spec.yaml and again.yaml are both scope 5e2c1d3a-0f4b-4c7e-9a61-2b8d7f0e4c11"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue 13 item 10: the `.pub` file beside a key made by ssh-keygen, given to `sign`, is named
+/// for what it is in one line (it used to be "PEM preamble contains invalid data" four times);
+/// the private file beside it signs.
+#[test]
+fn sign_with_the_public_key_of_an_ssh_keygen_pair_says_so_once() {
+    let Some(keygen) = tools::require("ssh-keygen") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("report.yaml"), REPORT).unwrap();
+    tools::succeed(
+        Command::new(keygen)
+            .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci", "-f", "ci-key"])
+            .current_dir(dir),
+    );
+    let r = run_in(dir, &["sign", "-k", "ci-key.pub", "report.yaml"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "scs-report: error: ci-key.pub is a public key; pass the private key file (without .pub)\n"
+    );
+    assert!(!dir.join("report.yaml.sig").exists());
+    let r = run_in(dir, &["sign", "-k", "ci-key", "report.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Issue 13 item 10: `verify` names who signed, and a delegate as one; a key not allowed for a
+/// subject is told which keys (and delegates) the subject has. The same from a bootstrap file
+/// and from the subject records made of it (whose allowed-signers lines do not say whose a key
+/// is).
+#[test]
+fn verify_names_the_signer_and_the_delegation_and_a_refused_key_the_subjects_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/keys");
+    for k in ["alice", "bob", "carol"] {
+        fs::copy(format!("{keys}/{k}"), dir.join(k)).unwrap();
+        fs::set_permissions(dir.join(k), fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let bootstrap_text = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/trust/bootstrap.yaml"
+    ))
+    .unwrap();
+    fs::write(dir.join("bootstrap.yaml"), &bootstrap_text).unwrap();
+    let bootstrap = scs_cert::trust::Bootstrap::parse(&bootstrap_text, "bootstrap").unwrap();
+    fs::create_dir(dir.join("subjects")).unwrap();
+    let at = scs_cert::time::parse_instant("2026-01-01T00:00:00Z").unwrap();
+    for r in scs_cert::subject::record::from_bootstrap(&bootstrap, at) {
+        fs::write(
+            dir.join(format!("subjects/{}.yaml", r.subject)),
+            r.to_yaml().unwrap(),
+        )
+        .unwrap();
+    }
+    let for_alice = REPORT.replace(SUBJECT_A, "alice-cloud");
+    for (file, key) in [
+        ("by-bob.yaml", "bob"),
+        ("by-alice.yaml", "alice"),
+        ("by-carol.yaml", "carol"),
+    ] {
+        fs::write(dir.join(file), &for_alice).unwrap();
+        assert_eq!(run_in(dir, &["sign", "-k", key, file]).code, 0);
+    }
+    fs::write(
+        dir.join("bob-for-carol.yaml"),
+        REPORT.replace(SUBJECT_A, "carol-cloud"),
+    )
+    .unwrap();
+    assert_eq!(
+        run_in(dir, &["sign", "-k", "bob", "bob-for-carol.yaml"]).code,
+        0
+    );
+    let fingerprint = |k: &str| {
+        let line = fs::read_to_string(format!("{keys}/{k}.pub")).unwrap();
+        scs_cert::sig::Fingerprint::of(&ssh_key::PublicKey::from_openssh(line.trim()).unwrap())
+            .to_string()
+    };
+    let (alice_fp, bob_fp, carol_fp) = (
+        fingerprint("alice"),
+        fingerprint("bob"),
+        fingerprint("carol"),
+    );
+
+    let records = [
+        "--subject-record",
+        "subjects/alice-cloud.yaml",
+        "--subject-record",
+        "subjects/bob-ci.yaml",
+    ];
+    for trust in [&["--bootstrap", "bootstrap.yaml"][..], &records[..]] {
+        let mut args = vec!["verify", "--at", "2026-09-01"];
+        args.extend_from_slice(trust);
+        args.extend([
+            "by-bob.yaml",
+            "by-alice.yaml",
+            "by-carol.yaml",
+            "bob-for-carol.yaml",
+        ]);
+        let r = run_in(dir, &args);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!(
+                "valid    by-bob.yaml: 1 document(s) for alice-cloud, signed by bob-ci, a delegate of alice-cloud ({bob_fp})"
+            ),
+            "{trust:?}"
+        );
+        assert_eq!(
+            lines[1],
+            format!(
+                "valid    by-alice.yaml: 1 document(s) for alice-cloud, signed by alice-cloud ({alice_fp})"
+            ),
+            "{trust:?}"
+        );
+        assert_eq!(
+            lines[2],
+            format!(
+                "invalid  by-carol.yaml: key unknown: {carol_fp} is not bound to any subject (alice-cloud's keys: {alice_fp} (delegates: bob-ci))"
+            ),
+            "{trust:?}"
+        );
+        assert_eq!(
+            lines[3],
+            format!(
+                "invalid  bob-for-carol.yaml: key not allowed for the subject of at least one document; document 1 (subject carol-cloud): key {bob_fp} may not sign for subject carol-cloud (carol-cloud has no key here)"
+            ),
+            "{trust:?}"
+        );
+
+        args.insert(1, "--json");
+        let recs = json_lines(&run_in(dir, &args).stdout);
+        assert_eq!(recs[0]["documents"][0]["delegate"], "bob-ci");
+        assert_eq!(recs[1]["documents"][0]["delegate"], serde_json::Value::Null);
+        assert_eq!(
+            recs[2]["known_signers"],
+            serde_json::json!([{"subject": "alice-cloud", "keys": [alice_fp], "delegates": ["bob-ci"]}])
+        );
+        assert_eq!(recs[1]["known_signers"], serde_json::json!([]));
+    }
+}
+
+/// The README's CI recipe, run as written (`sh -e`), with `scs-report` on PATH and a stand-in
+/// `curl` that keeps its arguments and the body it was given: the key from a secret lands in
+/// a 0600 file and is removed, the body verifies, the request is upstream runner's; a failing
+/// report stops the job at `show` with nothing uploaded.
+#[test]
+fn the_readme_ci_recipe_signs_and_uploads_and_gates_on_the_verdicts() {
+    let readme = include_str!("../README.md");
+    let block: String = readme
+        .split("### Signing and uploading in CI")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .unwrap()
+        .to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let bin = dir.join("bin");
+    fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(EXE, bin.join("scs-report")).unwrap();
+    // The stand-in keeps each argument on a line and the body the `@file` names.
+    fs::write(
+        bin.join("curl"),
+        "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; case \"$a\" in @*) cp \"${a#@}\" uploaded.body;; esac; done > curl.args\n",
+    )
+    .unwrap();
+    fs::set_permissions(bin.join("curl"), fs::Permissions::from_mode(0o755)).unwrap();
+    let run = |report: &str| {
+        let job = dir.join(report);
+        fs::create_dir(&job).unwrap();
+        assert_eq!(
+            run_in(&job, &["keygen", "-o", "made-key", "-C", "ci"]).code,
+            0
+        );
+        let secret = fs::read_to_string(job.join("made-key")).unwrap();
+        let public = fs::read_to_string(job.join("made-key.pub")).unwrap();
+        fs::write(job.join("allowed"), format!("example-cloud {public}")).unwrap();
+        fs::write(
+            job.join("report.yaml"),
+            combined_report(report == "failing"),
+        )
+        .unwrap();
+        let mut path = bin.clone().into_os_string();
+        path.push(":");
+        path.push(std::env::var_os("PATH").unwrap_or_default());
+        let out = Command::new("sh")
+            .args(["-e", "-c", &block])
+            .current_dir(&job)
+            .env("PATH", path)
+            .env("SCS_REPORT_KEY", secret.trim_end())
+            .env("SCS_MONITOR_TOKEN", "ZXhhbXBsZS1jbG91ZDpzZWNyZXQ=")
+            .env("SCS_MONITOR_URL", "https://monitor.invalid")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (job, out)
+    };
+
+    let (job, out) = run("passing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!job.join("ci-key").exists(), "the key file is removed");
+    let args = fs::read_to_string(job.join("curl.args")).unwrap();
+    assert_eq!(
+        args.lines().collect::<Vec<_>>(),
+        [
+            "--fail-with-body",
+            "--data-binary",
+            "@report.yaml.body",
+            "-H",
+            "Content-Type: application/x-signed-yaml",
+            "-H",
+            "Authorization: Basic ZXhhbXBsZS1jbG91ZDpzZWNyZXQ=",
+            "https://monitor.invalid/reports",
+        ]
+    );
+    let r = run_in(
+        &job,
+        &[
+            "verify",
+            "--body",
+            "--allowed-signers",
+            "allowed",
+            "uploaded.body",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    let (job, out) = run("failing");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\nFAIL: SCS-compatible KaaS"));
+    assert!(!job.join("uploaded.body").exists());
+    assert!(
+        !job.join("ci-key").exists(),
+        "the gate comes before the key"
     );
 }

@@ -8,9 +8,10 @@ use serde::Serialize;
 use super::{Problem, Record};
 use crate::eval::VersionStatus;
 use crate::report::Report;
-use crate::spec::Version;
+use crate::spec::{Spec, Version};
 use crate::target::{TargetOutcome, TargetVerdict};
 use crate::time::format_instant;
+use crate::trust::KnownSigners;
 use crate::verify::FileCheck;
 
 /// One signed report file checked (`scs-report verify --json`).
@@ -29,6 +30,30 @@ pub struct FileRecord {
     pub problem: Option<Problem>,
     /// One entry per document, when the signature verified and the report could be read.
     pub documents: Vec<DocumentEntry>,
+    /// When the signing key is unknown or not allowed for a document's subject: for each such
+    /// subject, the keys that may sign for it and its delegates (empty otherwise).
+    pub known_signers: Vec<SignersEntry>,
+}
+
+/// Who may sign for a subject, in a [`FileRecord`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct SignersEntry {
+    /// The subject.
+    pub subject: String,
+    /// `SHA256:…` of each of its keys.
+    pub keys: Vec<String>,
+    /// The accounts whose keys may sign for it too.
+    pub delegates: Vec<String>,
+}
+
+impl From<&KnownSigners> for SignersEntry {
+    fn from(k: &KnownSigners) -> SignersEntry {
+        SignersEntry {
+            subject: k.subject.to_string(),
+            keys: k.keys.iter().map(ToString::to_string).collect(),
+            delegates: k.delegates.iter().map(ToString::to_string).collect(),
+        }
+    }
 }
 
 /// One document of a checked file.
@@ -48,6 +73,9 @@ pub struct DocumentEntry {
     pub valid: bool,
     /// `principal (SHA256:…)`, when it may.
     pub signer: Option<String>,
+    /// The delegate account that signed on the subject's behalf, when the key is not the
+    /// subject's own.
+    pub delegate: Option<String>,
     /// Why not.
     pub problem: Option<Problem>,
 }
@@ -83,11 +111,25 @@ impl FileRecord {
                         checked_at: format_instant(r.checked_at().and_utc()),
                         valid: d.decision.is_ok(),
                         signer: d.decision.as_ref().ok().map(ToString::to_string),
+                        delegate: d
+                            .decision
+                            .as_ref()
+                            .ok()
+                            .and_then(|s| s.via_delegation())
+                            .map(ToString::to_string),
                         problem: d.decision.as_ref().err().map(|e| Problem::new(e.code(), e)),
                     }
                 })
                 .collect(),
+            known_signers: Vec::new(),
         }
+    }
+
+    /// The record with who may sign for the subjects its key was refused for.
+    #[must_use]
+    pub fn with_known_signers(mut self, known: &[KnownSigners]) -> FileRecord {
+        self.known_signers = known.iter().map(SignersEntry::from).collect();
+        self
     }
 
     /// A file that could not be checked at all (unreadable), and why.
@@ -99,6 +141,7 @@ impl FileRecord {
             sigstore_signer: None,
             problem: Some(Problem::new("could-not-check", message)),
             documents: Vec::new(),
+            known_signers: Vec::new(),
         }
     }
 }
@@ -114,12 +157,17 @@ pub struct DocumentRecord {
     pub subject: String,
     /// The scope uuid.
     pub scope: String,
+    /// The name of the scope spec it was judged against.
+    pub scope_name: String,
     /// The run uuid.
     pub run: String,
     /// When its checks ran.
     pub checked_at: String,
     /// The instant judged at.
     pub at: String,
+    /// The document's verdict on its scope: some version is compliant (certifiable, `effective`
+    /// or `warn`, and its `main` target PASS). `scs-report show` exits 1 when a document is not.
+    pub compliant: bool,
     /// Every version the timeline entry in force lists at `at`.
     pub versions: Vec<VersionEntry>,
 }
@@ -131,6 +179,8 @@ pub struct VersionEntry {
     pub version: String,
     /// `effective`, `warn`, `draft`, `deprecated`.
     pub validity: String,
+    /// Whether it is certifiable (`effective` or `warn`) and its `main` target passes.
+    pub compliant: bool,
     /// Target name to its outcome.
     pub targets: BTreeMap<String, TargetEntry>,
 }
@@ -166,11 +216,12 @@ impl Record for DocumentRecord {
 }
 
 impl DocumentRecord {
-    /// The record of document `index` of `file`, judged at `at` as `versions`.
+    /// The record of document `index` of `file`, judged against `spec` at `at` as `versions`.
     pub fn new(
         file: String,
         index: usize,
         doc: &Report,
+        spec: &Spec,
         at: chrono::NaiveDateTime,
         versions: &[VersionStatus<'_>],
     ) -> DocumentRecord {
@@ -179,14 +230,17 @@ impl DocumentRecord {
             index,
             subject: doc.subject().to_string(),
             scope: doc.scope_uuid().to_owned(),
+            scope_name: spec.name().to_owned(),
             run: doc.run_uuid().to_string(),
             checked_at: format_instant(doc.checked_at().and_utc()),
             at: format_instant(at.and_utc()),
+            compliant: versions.iter().any(VersionStatus::is_compliant),
             versions: versions
                 .iter()
                 .map(|v| VersionEntry {
                     version: v.version.name().to_owned(),
                     validity: v.validity.to_string(),
+                    compliant: v.is_compliant(),
                     targets: v
                         .targets
                         .iter()

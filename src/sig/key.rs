@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ssh_key::{Algorithm, LineEnding, PrivateKey};
 use zeroize::Zeroizing;
 
-use super::{Error, Fingerprint, Material};
+use super::{Error, Fingerprint, KeyFileContent, Material};
 
 /// A decrypted private key that can sign. Only Ed25519 keys sign (see [`super::sign`]).
 ///
@@ -136,10 +136,45 @@ impl SigningKey {
 }
 
 fn parse_private(text: &str) -> Result<PrivateKey, Error> {
-    PrivateKey::from_openssh(text.trim_start()).map_err(|source| Error::Malformed {
-        what: Material::PrivateKey,
-        source: Box::new(source),
+    PrivateKey::from_openssh(text.trim_start()).map_err(|source| match content(text) {
+        Some(found) => Error::NotAPrivateKey { found },
+        None => Error::Malformed {
+            what: Material::PrivateKey,
+            source: Box::new(source),
+        },
     })
+}
+
+/// What `text`, which is no readable OpenSSH private key, holds instead; `None` when it is a
+/// broken one (it has the armour). The common mistake is the `.pub` file beside the key: the
+/// decoder would only say that its PEM preamble is invalid.
+fn content(text: &str) -> Option<KeyFileContent> {
+    const BEGIN: &str = "-----BEGIN ";
+    let text = text.trim_start();
+    if let Some(rest) = text.strip_prefix(BEGIN) {
+        let label = rest.split("-----").next().unwrap_or_default();
+        return match label {
+            "OPENSSH PRIVATE KEY" => None,
+            "SSH SIGNATURE" => Some(KeyFileContent::Signature),
+            other => Some(KeyFileContent::OtherPem {
+                label: other.chars().take(40).collect(),
+            }),
+        };
+    }
+    // A `.pub` file is one key line; an allowed_signers line has principals (and options)
+    // before the key type.
+    let first = text.lines().next().unwrap_or_default();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let is_key = |i: usize| {
+        words
+            .get(i..)
+            .is_some_and(|w| ssh_key::PublicKey::from_openssh(&w.join(" ")).is_ok())
+    };
+    if (0..words.len().min(3)).any(is_key) {
+        Some(KeyFileContent::PublicKey)
+    } else {
+        Some(KeyFileContent::Unknown)
+    }
 }
 
 impl fmt::Debug for SigningKey {
@@ -273,12 +308,43 @@ mod tests {
         let debug = format!("{key:?}");
         assert!(debug.contains("SHA256:"), "{debug}");
         assert!(!debug.contains("private"), "{debug}");
+        // Issue 13: text that is no private key at all says what it is instead; a broken
+        // private key is malformed.
         assert_eq!(
             SigningKey::from_openssh("garbage", None).unwrap_err(),
-            Error::Malformed {
-                what: Material::PrivateKey,
-                source: Box::new(PrivateKey::from_openssh("garbage").unwrap_err())
+            Error::NotAPrivateKey {
+                found: KeyFileContent::Unknown
             }
         );
+        let broken =
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+        assert_eq!(
+            SigningKey::from_openssh(broken, None).unwrap_err(),
+            Error::Malformed {
+                what: Material::PrivateKey,
+                source: Box::new(PrivateKey::from_openssh(broken).unwrap_err())
+            }
+        );
+    }
+
+    #[test]
+    fn public_keys_signatures_and_other_pem_are_named_not_malformed() {
+        let not = |text: &str| match SigningKey::is_encrypted_openssh(text) {
+            Err(Error::NotAPrivateKey { found }) => found,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(not(PROTECTED_PUB), KeyFileContent::PublicKey);
+        let line = format!("cloud-a namespaces=\"report\" {PROTECTED_PUB}");
+        assert_eq!(not(&line), KeyFileContent::PublicKey);
+        let signature = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n";
+        assert_eq!(not(signature), KeyFileContent::Signature);
+        assert_eq!(
+            not("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"),
+            KeyFileContent::OtherPem {
+                label: "RSA PRIVATE KEY".into()
+            }
+        );
+        assert_eq!(not("---\nsubject: a\n"), KeyFileContent::Unknown);
+        assert_eq!(not(""), KeyFileContent::Unknown);
     }
 }

@@ -14,7 +14,7 @@ use ssh_key::PublicKey;
 use crate::sig::Fingerprint;
 use crate::subject::Subject;
 use crate::time::{Instant, format_instant};
-use crate::trust::{AllowedSigners, Bootstrap};
+use crate::trust::{AllowedSigners, Bootstrap, KnownSigners};
 
 /// One subject's record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -395,6 +395,52 @@ pub fn allowed_signers(records: &[SubjectRecord]) -> Result<String, RecordError>
         }
     }
     Ok(out)
+}
+
+/// Whose key `key` is, of the subjects that may sign for `subject`: `subject` itself when the
+/// key is one of its own, else the first of its delegates that holds it. Allowed-signers lines
+/// made by [`allowed_signers`] name who may sign, not whose a key is; this tells a delegate's
+/// signature from the subject's own.
+pub fn key_holder<'r>(
+    records: &'r [SubjectRecord],
+    key: &Fingerprint,
+    subject: &Subject,
+) -> Option<&'r Subject> {
+    let holds = |r: &SubjectRecord| {
+        r.keys.iter().any(|k| {
+            k.public_key(&r.subject)
+                .is_ok_and(|pk| Fingerprint::of(&pk) == *key)
+        })
+    };
+    let record = |s: &Subject| records.iter().find(|r| r.subject == *s);
+    let own = record(subject)?;
+    if holds(own) {
+        return Some(&own.subject);
+    }
+    own.delegates
+        .iter()
+        .filter_map(record)
+        .find(|d| holds(d))
+        .map(|d| &d.subject)
+}
+
+/// The keys of `subject` in its record that are not retired, and its delegates (see
+/// [`KnownSigners`]).
+pub fn known_signers(records: &[SubjectRecord], subject: &Subject) -> KnownSigners {
+    let mut known = KnownSigners {
+        subject: subject.clone(),
+        keys: Vec::new(),
+        delegates: Vec::new(),
+    };
+    if let Some(r) = records.iter().find(|r| r.subject == *subject) {
+        for k in r.keys.iter().filter(|k| k.retired.is_none()) {
+            if let Ok(pk) = k.public_key(&r.subject) {
+                known.add_key(Fingerprint::of(&pk));
+            }
+        }
+        known.delegates = r.delegates.clone();
+    }
+    known
 }
 
 /// The trust of a set of subject records, as [`AllowedSigners`].

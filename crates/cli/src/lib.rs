@@ -67,11 +67,38 @@ pub fn env_var(name: &str) -> Option<String> {
 }
 
 /// Prints `tool: error: …` and one `caused by: …` line per cause, then a hint if one applies.
+/// A cause whose text the line before already shows is left out: errors that print their
+/// source in their own message (`malformed key: <source>`), as some dependencies' do, would
+/// otherwise repeat it once per level.
 pub fn print_error(tool: &str, err: &anyhow::Error) {
-    to_stderr(&format!("{tool}: error: {err}"));
-    for cause in err.chain().skip(1) {
+    let mut lines = causes(err).into_iter();
+    to_stderr(&format!(
+        "{tool}: error: {}",
+        lines.next().unwrap_or_default()
+    ));
+    for cause in lines {
         to_stderr(&format!("  caused by: {cause}"));
     }
+}
+
+/// An error's message and its causes, without a cause whose text the one before already
+/// shows (see [`print_error`]).
+pub fn causes(err: &anyhow::Error) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.is_empty() || !last.contains(&text) {
+            out.push(text.clone());
+        }
+        last = text;
+    }
+    out
+}
+
+/// An error and its causes on one line, `outer: inner`, as [`causes`] lists them.
+pub fn one_line(err: &anyhow::Error) -> String {
+    causes(err).join(": ")
 }
 
 /// Runs a command body and maps its result to an exit code; errors print as [`print_error`].
@@ -126,7 +153,12 @@ pub fn load_signing_key(
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{} is not an OpenSSH private key (not text)", shown(path)))?;
     let context = || format!("while loading the private key {}", shown(path));
-    let encrypted = scs_cert::sig::SigningKey::is_encrypted_openssh(&text).with_context(context)?;
+    let encrypted = match scs_cert::sig::SigningKey::is_encrypted_openssh(&text) {
+        Err(scs_cert::sig::Error::NotAPrivateKey { found }) => {
+            return Err(not_a_private_key(path, &found));
+        }
+        other => other.with_context(context)?,
+    };
     let passphrase = match (encrypted, passphrase_file) {
         (false, _) => None,
         (true, Some(file)) => Some(read_passphrase_file(file)?),
@@ -137,6 +169,32 @@ pub fn load_signing_key(
     };
     scs_cert::sig::SigningKey::from_openssh(&text, passphrase.as_ref().map(|p| p.as_bytes()))
         .with_context(context)
+}
+
+/// One line that says what a file given as a private key is instead, and what to pass.
+fn not_a_private_key(
+    path: &std::path::Path,
+    found: &scs_cert::sig::KeyFileContent,
+) -> anyhow::Error {
+    use scs_cert::sig::KeyFileContent;
+    let name = shown(path);
+    match found {
+        KeyFileContent::PublicKey if path.extension().is_some_and(|e| e == "pub") => {
+            anyhow::anyhow!("{name} is a public key; pass the private key file (without .pub)")
+        }
+        KeyFileContent::PublicKey => {
+            anyhow::anyhow!("{name} is a public key; pass the private key file")
+        }
+        KeyFileContent::Signature => {
+            anyhow::anyhow!("{name} is an SSH signature; pass the private key file")
+        }
+        KeyFileContent::OtherPem { label } if label.ends_with("PRIVATE KEY") => anyhow::anyhow!(
+            "{name} is a private key in another format (PEM {label:?}); `ssh-keygen -p -f {name}` rewrites it in the OpenSSH format"
+        ),
+        other => anyhow::anyhow!(
+            "{name} is not an OpenSSH private key ({other}; expected -----BEGIN OPENSSH PRIVATE KEY-----)"
+        ),
+    }
 }
 
 /// Where a demo works: `dir` (created; it must be new or empty), or a temporary folder that is
@@ -243,7 +301,39 @@ pub fn shadowed_globals(cmd: &clap::Command) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::shown;
+    use super::{causes, shown};
+
+    #[test]
+    fn a_cause_the_line_before_shows_is_left_out() {
+        #[derive(Debug)]
+        struct Leaf;
+        impl std::fmt::Display for Leaf {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("PEM preamble contains invalid data")
+            }
+        }
+        impl std::error::Error for Leaf {}
+        #[derive(Debug)]
+        struct Wrapper(Leaf);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "malformed key: {}", self.0)
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let err = anyhow::Error::new(Wrapper(Leaf)).context("while loading k.pub");
+        assert_eq!(
+            causes(&err),
+            [
+                "while loading k.pub",
+                "malformed key: PEM preamble contains invalid data"
+            ]
+        );
+    }
 
     #[test]
     fn names_are_shown_plain_or_quoted_and_escaped() {

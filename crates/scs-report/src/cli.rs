@@ -12,8 +12,15 @@ use clap::{Args as ClapArgs, Parser, Subcommand, ValueHint};
 use scs_cert::time::InstantArg;
 use scs_cli::{CompletionsArgs, ManArgs, OutputArgs};
 
-const EXIT_CODES: &str = "Exit status: 0 success / all valid; 1 a definite no (a report is invalid); \
+const EXIT_CODES: &str = "Exit status: 0 success / all valid; 1 a definite no (a report is invalid, or does not pass its scope); \
                           2 could not answer (usage, I/O, parse or internal error).";
+
+const SHOW_EXIT_CODES: &str = "Output: first one verdict line per document, `PASS: <scope> for \
+    <subject> (document N): <version> (<validity>) main`, or `FAIL: ... main: 3 failing, 1 missing` \
+    naming what keeps each certifiable version from passing; then the details.\n\n\
+    Exit status: 0 every document passes (its scope has a certifiable version, effective or warn, \
+    whose main target passes); 1 some document does not; 2 could not answer (usage, I/O, parse, \
+    a document of a scope no spec is given for).";
 
 /// Sign SCS compliance run reports and verify them (OpenSSH SSHSIG, namespace `report`).
 #[derive(Debug, Parser)]
@@ -41,7 +48,9 @@ pub(crate) enum Command {
     /// Verify signed report files and that the signer is bound to each document's subject.
     #[command(after_help = EXIT_CODES)]
     Verify(VerifyArgs),
-    /// Show a report's verdicts against a scope spec: per version, per target.
+    /// Show a report's verdicts against its scope spec, per version and target; exit 1 when a
+    /// document's scope has no certifiable version whose main target passes.
+    #[command(after_help = SHOW_EXIT_CODES)]
     Show(ShowArgs),
     /// Run the whole flow on built-in demo data: key, sign, verify, tamper, verdicts.
     Demo(DemoArgs),
@@ -138,9 +147,11 @@ pub(crate) struct ShowArgs {
     /// The report (YAML or JSON; multi-document YAML shows every document).
     #[arg(value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub(crate) file: PathBuf,
-    /// The scope spec to judge against (scs-0003 YAML).
-    #[arg(long, value_name = "SCOPE.yaml", value_hint = ValueHint::FilePath)]
-    pub(crate) spec: PathBuf,
+    /// A scope spec to judge against (scs-0003 YAML); each document is judged by the spec of
+    /// its scope uuid. Repeatable. Default: the specs built into the tool (SCS-compatible IaaS
+    /// and KaaS, as in the registry seed).
+    #[arg(long, value_name = "SCOPE.yaml", value_hint = ValueHint::FilePath, num_args = 1)]
+    pub(crate) spec: Vec<PathBuf>,
     /// Judge at this instant (date or RFC 3339): which timeline entry is in force and which
     /// results have expired. Default: each document's own checked_at.
     #[arg(long, value_name = "INSTANT")]

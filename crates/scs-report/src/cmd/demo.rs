@@ -130,7 +130,7 @@ pub(crate) fn run(printer: &Printer, args: DemoArgs) -> anyhow::Result<Outcome> 
         printer,
         ShowArgs {
             file: report_path,
-            spec: spec_path,
+            spec: vec![spec_path],
             at: None,
             body: false,
             json: false,

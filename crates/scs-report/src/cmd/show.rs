@@ -1,15 +1,16 @@
 //! `scs-report show`
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
 use scs_cert::eval::{self, Evidence, VersionStatus};
 use scs_cert::output::DocumentRecord;
 use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
+use scs_cert::seed;
 use scs_cert::sig;
 use scs_cert::spec::{self, Spec, Version};
-use scs_cert::target::TargetVerdict;
+use scs_cert::target::{TargetOutcome, TargetVerdict};
 use scs_cert::time::format_instant;
 use scs_cli::{self as cli, Outcome, Printer, Tone};
 
@@ -19,7 +20,7 @@ use crate::cli::ShowArgs;
 const MAX_SPEC_BYTES: usize = 4 * 1024 * 1024;
 
 pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> {
-    let spec = load_spec(&args.spec)?;
+    let specs = load_specs(&args.spec)?;
     let bytes = cli::read_input(&args.file, MAX_REPORT_BYTES)?;
     let report_bytes = if args.body {
         sig::split_upload_body(&bytes)
@@ -30,21 +31,11 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
     };
     let reports = report::parse(report_bytes)
         .with_context(|| format!("while reading the report {}", cli::shown(&args.file)))?;
-    printer.info(
-        "note: show reads the report; it does not check its signature (use `scs-report verify`)",
-    );
+    // Every document's spec is found before anything is printed: a document of a scope no
+    // spec is given for leaves the whole file unanswered (exit 2), never half a verdict.
+    let mut judged = Vec::with_capacity(reports.len());
     for (index, doc) in reports.iter().enumerate() {
-        if doc.scope_uuid() != spec.uuid() {
-            bail!(
-                "document {} of {} is for scope {}, but {} is scope {} ({})",
-                index + 1,
-                cli::shown(&args.file),
-                doc.scope_uuid(),
-                cli::shown(&args.spec),
-                spec.uuid(),
-                spec.name()
-            );
-        }
+        let spec = spec_for(&specs, doc, index, &args.file)?;
         let at = args
             .at
             .map_or_else(|| doc.checked_at(), |a| a.instant().naive_utc());
@@ -58,20 +49,157 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
             ingest_seq: 0,
             results: doc.results().clone(),
         }];
-        let versions = eval::status_at(&spec, &evidence, at.and_utc()).versions;
-        if args.json {
+        let versions = eval::status_at(spec, &evidence, at.and_utc()).versions;
+        judged.push((index, doc, spec, at, versions));
+    }
+    printer.info(
+        "note: show reads the report; it does not check its signature (use `scs-report verify`)",
+    );
+    let compliant = judged
+        .iter()
+        .all(|(.., versions)| versions.iter().any(VersionStatus::is_compliant));
+    if args.json {
+        for (index, doc, spec, at, versions) in &judged {
             printer.record(&DocumentRecord::new(
                 args.file.display().to_string(),
-                index,
+                *index,
                 doc,
-                at,
-                &versions,
+                spec,
+                *at,
+                versions,
             ))?;
-        } else {
-            print_document(printer, &args.file, index, doc, &spec, at, &versions)?;
+        }
+    } else {
+        // The verdicts first, one line per document, so that a CI log's first lines say it.
+        for (index, doc, spec, at, versions) in &judged {
+            printer.result(&verdict_line(printer, *index, doc, spec, *at, versions))?;
+        }
+        for (index, doc, spec, at, versions) in &judged {
+            print_document(printer, &args.file, *index, doc, spec, *at, versions)?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(if compliant {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+/// The scope specs to judge by, each with where it came from: the files given, or the ones
+/// built into the tool.
+fn load_specs(paths: &[PathBuf]) -> anyhow::Result<(Vec<Spec>, &'static str)> {
+    if paths.is_empty() {
+        let built_in = vec![
+            Spec::load(seed::IAAS_SPEC, "built-in scs-compatible-iaas.yaml")?,
+            Spec::load(seed::KAAS_SPEC, "built-in scs-compatible-kaas.yaml")?,
+        ];
+        return Ok((built_in, "built in"));
+    }
+    let mut specs: Vec<Spec> = Vec::with_capacity(paths.len());
+    for (i, path) in paths.iter().enumerate() {
+        let spec = load_spec(path)?;
+        if let Some(j) = specs.iter().position(|s| s.uuid() == spec.uuid()) {
+            bail!(
+                "{} and {} are both scope {} ({}); give one spec per scope",
+                cli::shown(&paths[j]),
+                cli::shown(&paths[i]),
+                spec.uuid(),
+                spec.name()
+            );
+        }
+        specs.push(spec);
+    }
+    Ok((specs, "given"))
+}
+
+/// The spec of document `index`'s scope, from `specs` (`origin`: "given" or "built in").
+fn spec_for<'s>(
+    (specs, origin): &'s (Vec<Spec>, &'static str),
+    doc: &Report,
+    index: usize,
+    file: &Path,
+) -> anyhow::Result<&'s Spec> {
+    if let Some(spec) = specs.iter().find(|s| s.uuid() == doc.scope_uuid()) {
+        return Ok(spec);
+    }
+    let known: Vec<String> = specs
+        .iter()
+        .map(|s| format!("{} {}", s.name(), s.uuid()))
+        .collect();
+    bail!(
+        "document {} of {} is for scope {}, but no spec of that scope is {origin} ({origin}: {}); pass its spec with --spec SCOPE.yaml",
+        index + 1,
+        cli::shown(&file),
+        cli::shown(doc.scope_uuid()),
+        known.join(", ")
+    )
+}
+
+/// `PASS: <scope> for <subject> (document N): v5.1 (effective) main`, or `FAIL: …` with, for
+/// each certifiable version, what keeps its `main` target from passing.
+fn verdict_line(
+    printer: &Printer,
+    index: usize,
+    doc: &Report,
+    spec: &Spec,
+    at: chrono::NaiveDateTime,
+    versions: &[VersionStatus<'_>],
+) -> String {
+    let passing: Vec<String> = versions
+        .iter()
+        .filter(|v| v.is_compliant())
+        .map(|v| format!("{} ({}) main", v.version.name(), v.validity))
+        .collect();
+    let (word, tone, detail) = if passing.is_empty() {
+        let certifiable: Vec<String> = versions
+            .iter()
+            .filter(|v| v.validity.is_certifiable())
+            .map(|v| {
+                format!(
+                    "{} ({}) main: {}",
+                    v.version.name(),
+                    v.validity,
+                    v.main()
+                        .map_or_else(|| "no main target".to_owned(), shortfall)
+                )
+            })
+            .collect();
+        let detail = if certifiable.is_empty() {
+            format!(
+                "no version is certifiable at {}",
+                format_instant(at.and_utc())
+            )
+        } else {
+            certifiable.join("; ")
+        };
+        ("FAIL", Tone::Bad, detail)
+    } else {
+        ("PASS", Tone::Good, passing.join(", "))
+    };
+    format!(
+        "{}: {} for {} (document {}): {detail}",
+        printer.paint(word, tone),
+        spec.name(),
+        doc.subject(),
+        index + 1,
+    )
+}
+
+/// What keeps a target from passing: `3 failing, 1 missing`.
+fn shortfall(outcome: &TargetOutcome) -> String {
+    if outcome.empty {
+        return "empty target (nothing can pass)".to_owned();
+    }
+    let parts: Vec<String> = [
+        (outcome.failed.len(), "failing"),
+        (outcome.aborted.len(), "aborted"),
+        (outcome.missing.len(), "missing"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    parts.join(", ")
 }
 
 /// Reads and validates a scope spec file.

@@ -9,8 +9,9 @@ use scs_cert::layout;
 use scs_cert::output::FileRecord;
 use scs_cert::report::MAX_REPORT_BYTES;
 use scs_cert::sig;
+use scs_cert::subject::Subject;
 use scs_cert::subject::record::{self as subjects, SubjectRecord};
-use scs_cert::trust::{AllowedSigners, Bootstrap, Trust};
+use scs_cert::trust::{AllowedSigners, Bootstrap, KnownSigners, Refusal, Trust};
 use scs_cert::verify::{self, FileCheck};
 use scs_cli::{self as cli, Outcome, Printer, Tone};
 
@@ -43,8 +44,8 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
         let checked = check_batch(batch, &args, &trust, at, workers);
         for (file, item) in batch.iter().zip(checked) {
             let item = match item {
-                Ok(check) => {
-                    print_check(printer, file, &check, args.json)?;
+                Ok((check, known)) => {
+                    print_check(printer, file, &check, &known, args.json)?;
                     if check.is_valid() {
                         Outcome::Success
                     } else {
@@ -55,13 +56,14 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
                     if args.json {
                         printer.record(&FileRecord::not_checked(
                             file.display().to_string(),
-                            format!("{err:#}"),
+                            cli::one_line(&err),
                         ))?;
                     } else {
                         printer.result(&format!(
-                            "{}  {}: could not check: {err:#}",
+                            "{}  {}: could not check: {}",
                             printer.paint("error  ", Tone::Doubt),
-                            cli::shown(&file)
+                            cli::shown(&file),
+                            cli::one_line(&err)
                         ))?;
                     }
                     Outcome::Error
@@ -77,6 +79,8 @@ pub(crate) fn run(printer: &Printer, args: VerifyArgs) -> anyhow::Result<Outcome
 /// records are at hand.
 pub(crate) struct Trusts {
     ssh: Trust,
+    /// The subject records the SSH trust was made from, which also say whose each key is.
+    records: Option<Vec<SubjectRecord>>,
     #[cfg(feature = "sigstore")]
     sigstore: Option<verify::sigstore::SigstoreTrust>,
 }
@@ -93,26 +97,32 @@ enum Seal {
     Sigstore(Vec<u8>),
 }
 
-/// Checks a batch of files on up to `workers` threads; results in the order of `files`.
+/// Checks a batch of files on up to `workers` threads; results in the order of `files`, each
+/// with who may sign for the subjects its key was refused for.
 fn check_batch(
     files: &[PathBuf],
     args: &VerifyArgs,
     trust: &Trusts,
     at: scs_cert::time::Instant,
     workers: usize,
-) -> Vec<anyhow::Result<FileCheck>> {
+) -> Vec<anyhow::Result<(FileCheck, Vec<KnownSigners>)>> {
     scs_cert::parallel::map(files, workers, |file| {
         let (report, seal) = read_evidence(file, args.body, args.bundle.as_deref())?;
         match seal {
-            Seal::Ssh(signature) => Ok(verify::check_file(
-                &report,
-                signature.as_deref(),
-                &trust.ssh,
-                at,
-            )),
+            Seal::Ssh(signature) => {
+                let mut check = verify::check_file(&report, signature.as_deref(), &trust.ssh, at);
+                if let Some(records) = &trust.records {
+                    name_key_holders(&mut check, records);
+                }
+                let known = known_signers(&check, &report, trust);
+                Ok((check, known))
+            }
             #[cfg(feature = "sigstore")]
             Seal::Sigstore(bundle) => match &trust.sigstore {
-                Some(t) => Ok(verify::sigstore::check_file(&report, &bundle, t, at)),
+                Some(t) => Ok((
+                    verify::sigstore::check_file(&report, &bundle, t, at),
+                    Vec::new(),
+                )),
                 None => bail!(
                     "signed with a Sigstore bundle, but no Sigstore trust was given (--subject-record FILE… with --trusted-root FILE, or --registry DIR)"
                 ),
@@ -123,6 +133,60 @@ fn check_batch(
             }
         }
     })
+}
+
+/// Names each document's signer after the subject whose key it is: the allowed-signers lines
+/// made from subject records say who may sign, not whose a key is, so a delegate's signature
+/// would read as the subject's own.
+fn name_key_holders(check: &mut FileCheck, records: &[SubjectRecord]) {
+    let Some(key) = check.fingerprint else {
+        return;
+    };
+    for doc in &mut check.documents {
+        let subject = doc.report.subject().clone();
+        if let Ok(signer) = &mut doc.decision
+            && let Some(holder) = subjects::key_holder(records, &key, &subject)
+        {
+            *signer = signer.clone().held_by(holder, &subject);
+        }
+    }
+}
+
+/// Who may sign for each subject the signing key was refused for: the subjects of every
+/// document when the key is unknown (the signature verified, so the report is read to learn
+/// them), else those of the refused documents.
+fn known_signers(check: &FileCheck, report: &[u8], trust: &Trusts) -> Vec<KnownSigners> {
+    let mut subjects: Vec<Subject> = Vec::new();
+    match &check.result {
+        Err(verify::Problem::KeyUnknown { .. }) => {
+            for doc in scs_cert::report::parse(report).unwrap_or_default() {
+                subjects.push(doc.subject().clone());
+            }
+        }
+        Err(verify::Problem::DocumentRefused) => {
+            for doc in &check.documents {
+                if let Err(Refusal::NotAllowedForSubject { .. } | Refusal::KeyUnknown { .. }) =
+                    &doc.decision
+                {
+                    subjects.push(doc.report.subject().clone());
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut seen = Vec::new();
+    subjects.retain(|s| {
+        let new = !seen.contains(s);
+        seen.push(s.clone());
+        new
+    });
+    subjects
+        .iter()
+        .map(|s| match &trust.records {
+            Some(records) => subjects::known_signers(records, s),
+            None => trust.ssh.known_signers(s),
+        })
+        .collect()
 }
 
 /// The subject records and Sigstore trusted root of a registry checkout, read from its files
@@ -205,6 +269,11 @@ pub(crate) fn load_trusts(args: &VerifyArgs) -> anyhow::Result<Trusts> {
             "no trust given: pass --allowed-signers FILE (principal = subject), --bootstrap FILE, --subject-record FILE…, or --registry DIR"
         ),
     };
+    // Records decide only when no allowed_signers or bootstrap file was given.
+    let ssh_records = match (&args.allowed_signers, &args.bootstrap, &records) {
+        (None, None, Some((records, _))) => Some(records.clone()),
+        _ => None,
+    };
     #[cfg(feature = "sigstore")]
     let sigstore = {
         let root = match (&args.trusted_root, &records) {
@@ -228,6 +297,7 @@ pub(crate) fn load_trusts(args: &VerifyArgs) -> anyhow::Result<Trusts> {
     };
     Ok(Trusts {
         ssh,
+        records: ssh_records,
         #[cfg(feature = "sigstore")]
         sigstore,
     })
@@ -260,16 +330,31 @@ fn read_evidence(
     })
 }
 
-fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) -> io::Result<()> {
+fn print_check(
+    printer: &Printer,
+    file: &Path,
+    check: &FileCheck,
+    known: &[KnownSigners],
+    json: bool,
+) -> io::Result<()> {
     if json {
-        return printer.record(&FileRecord::new(file.display().to_string(), check));
+        return printer
+            .record(&FileRecord::new(file.display().to_string(), check).with_known_signers(known));
     }
     let name = cli::shown(&file);
     let signer = check
         .fingerprint
         .as_ref()
         .map(|f| f.to_string())
+        .or_else(|| check.signer.clone())
         .unwrap_or_default();
+    let known_of = |subject: &Subject| {
+        known
+            .iter()
+            .find(|k| k.subject == *subject)
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default()
+    };
     match &check.result {
         Ok(()) => {
             let subjects: Vec<String> = verify::subjects(check)
@@ -277,24 +362,63 @@ fn print_check(printer: &Printer, file: &Path, check: &FileCheck, json: bool) ->
                 .map(|s| s.to_string())
                 .collect();
             printer.result(&format!(
-                "{}  {name}: {} document(s) for {} signed by {signer}",
+                "{}  {name}: {} document(s) for {}, signed by {} ({signer})",
                 printer.paint("valid  ", Tone::Good),
                 check.documents.len(),
                 subjects.join(", "),
+                signed_by(check),
             ))
         }
         Err(problem) => {
             let mut line = format!("{}  {name}: {problem}", printer.paint("invalid", Tone::Bad));
+            if matches!(problem, verify::Problem::KeyUnknown { .. }) && !known.is_empty() {
+                let all: Vec<String> = known.iter().map(ToString::to_string).collect();
+                line.push_str(&format!(" ({})", all.join("; ")));
+            }
             for (i, doc) in check.documents.iter().enumerate() {
                 if let Err(refusal) = &doc.decision {
                     line.push_str(&format!(
-                        "; document {} (subject {}): {refusal}",
+                        "; document {} (subject {}): {refusal}{}",
                         i + 1,
-                        doc.report.subject()
+                        doc.report.subject(),
+                        known_of(doc.report.subject()),
                     ));
                 }
             }
             printer.result(&line)
         }
     }
+}
+
+/// Who signed a valid file: `cloud-c`, or `ci-runner, a delegate of cloud-c` when the key is a
+/// delegate's; several signers (one key bound to several subjects) joined with "and".
+fn signed_by(check: &FileCheck) -> String {
+    // Each principal in document order, with the subjects it signed for as a delegate.
+    let mut signers: Vec<(&Subject, Vec<&Subject>)> = Vec::new();
+    for doc in &check.documents {
+        let Ok(signer) = &doc.decision else { continue };
+        let at = match signers.iter().position(|(p, _)| *p == signer.principal()) {
+            Some(at) => at,
+            None => {
+                signers.push((signer.principal(), Vec::new()));
+                signers.len() - 1
+            }
+        };
+        let subject = doc.report.subject();
+        if signer.via_delegation().is_some() && !signers[at].1.contains(&subject) {
+            signers[at].1.push(subject);
+        }
+    }
+    let phrases: Vec<String> = signers
+        .iter()
+        .map(|(principal, delegating)| {
+            if delegating.is_empty() {
+                principal.to_string()
+            } else {
+                let of: Vec<&str> = delegating.iter().map(|s| s.as_str()).collect();
+                format!("{principal}, a delegate of {}", of.join(", "))
+            }
+        })
+        .collect();
+    phrases.join(" and ")
 }
