@@ -10,6 +10,7 @@ mod cert;
 mod eval;
 mod registry;
 mod report;
+mod subject;
 
 pub use cert::{
     AttentionItem, AttentionRecord, CertificateCheck, CertificateEntry, CheckEntry, ScopeEntry,
@@ -25,6 +26,7 @@ pub use report::{
     DocumentEntry, DocumentRecord, FileRecord, SignersEntry, TargetEntry, TestcaseEntry,
     VersionEntry,
 };
+pub use subject::{KeyEntry, SigstoreEntry, SubjectEntry};
 
 use serde::Serialize;
 
@@ -106,6 +108,7 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         (PublishRecord::TYPE, schema::<PublishRecord>()),
         (CrlRecord::TYPE, schema::<CrlRecord>()),
         (ChangeRecord::TYPE, schema::<ChangeRecord>()),
+        (SubjectEntry::TYPE, schema::<SubjectEntry>()),
     ]
 }
 

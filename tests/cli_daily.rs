@@ -435,3 +435,101 @@ fn mistyped_names_get_a_suggestion_and_short_scope_names_work() {
         assert_eq!(r.code, 0, "{scope}: {}", r.stderr);
     }
 }
+
+#[test]
+fn subjects_scopes_and_certificates_read_as_aligned_tables() {
+    let (_t, dir) = scs_testkit::registry::setup();
+    let r = cert(&dir, &["subject", "set", "cloud-a", "--operator", "A GmbH"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = cert(
+        &dir,
+        &[
+            "issue",
+            "cloud-a",
+            "--scope",
+            "iaas",
+            "--override",
+            "test",
+            "--at",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let id = r.stdout.trim().to_owned();
+    let r = cert(
+        &dir,
+        &[
+            "withdraw",
+            &id,
+            "--reason",
+            "key compromise",
+            "--at",
+            "2026-04-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let r = cert(&dir, &["subject", "list"]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "SUBJECT  NAME     OPERATOR  KEYS  DELEGATES",
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        lines[1], "cloud-a  Cloud A  A GmbH    1     -",
+        "{}",
+        r.stdout
+    );
+
+    let r = cert(&dir, &["subject", "show", "cloud-a"]);
+    assert!(
+        r.stdout.contains("  operator        A GmbH")
+            && r.stdout.contains("valid from 2026-01-01T00:00:00Z")
+            && r.stdout.contains("  key             SHA256:"),
+        "{}",
+        r.stdout
+    );
+    let r = cert(&dir, &["subject", "show", "cloud-a", "--json"]);
+    let entry: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert!(
+        entry["keys"][0]["fingerprint"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("SHA256:"))
+    );
+
+    let r = cert(&dir, &["scope", "list"]);
+    assert!(r.stdout.starts_with("UUID  "), "{}", r.stdout);
+
+    let r = cert(&dir, &["certificates", "--at", "2026-05-01"]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ID                  STATUS     SUBJECT"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[1].starts_with(&format!("{id}  withdrawn  cloud-a")),
+        "{}",
+        r.stdout
+    );
+
+    let r = cert(&dir, &["certificate", "show", &id, "--at", "2026-05-01"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for expected in [
+        "  status       withdrawn since 2026-04-01T00:00:00Z",
+        "  holder       A GmbH",
+        "  decision     issued by override: test",
+        "  event        2026-04-01T00:00:00Z  withdrawn (",
+    ] {
+        assert!(r.stdout.contains(expected), "{expected}\n{}", r.stdout);
+    }
+    let r = cert(&dir, &["certificate", "show", &id, "--json"]);
+    assert!(
+        r.stdout.contains("\"status\":\"withdrawn\""),
+        "{}",
+        r.stdout
+    );
+    let r = cert(&dir, &["certificate", "show", "SCS-IAAS-2026-0099"]);
+    assert_eq!(r.code, 2);
+}

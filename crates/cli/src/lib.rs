@@ -7,6 +7,7 @@
 mod args;
 mod fs;
 mod printer;
+mod table;
 
 pub use args::{CompletionsArgs, ManArgs, OutputArgs, completions, man_pages};
 
@@ -15,6 +16,7 @@ pub use fs::{
     read_passphrase_file, read_seal, with_suffix, write_new_file,
 };
 pub use printer::{Color, Printer, Progress, Tone, to_stderr};
+pub use table::table;
 
 use std::process::ExitCode;
 

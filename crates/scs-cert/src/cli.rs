@@ -75,6 +75,9 @@ pub(crate) enum Command {
     Withdraw(WithdrawArgs),
     /// List the certificates with their status at an instant.
     Certificates(CertificatesArgs),
+    /// One certificate for a reader: its record, status and events.
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
     /// What needs the secretary: findings on active certificates, expiries, manual checks due.
     Attention(AttentionArgs),
     /// Set the Sigstore trusted root (trusted_root.json) reports signed with Sigstore are
@@ -269,6 +272,9 @@ pub(crate) struct SubjectSetArgs {
 pub(crate) struct SubjectShowArgs {
     /// The subject.
     pub(crate) subject: String,
+    /// The record as one JSON object on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, ClapArgs)]
@@ -498,6 +504,24 @@ pub(crate) struct CertificatesArgs {
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
     /// One JSON object per certificate on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CertificateCommand {
+    /// Print a certificate's record, its status at an instant and its events.
+    Show(CertificateShowArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+pub(crate) struct CertificateShowArgs {
+    /// The certificate id (SCS-IAAS-2026-0001).
+    pub(crate) id: String,
+    /// Status at this instant (default: now).
+    #[arg(long, value_name = "INSTANT")]
+    pub(crate) at: Option<InstantArg>,
+    /// The certificate as one JSON object on stdout (as `certificates --json`).
     #[arg(long)]
     pub(crate) json: bool,
 }

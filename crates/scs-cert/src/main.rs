@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         cli::Command::Reinstate(a) => cmd::lifecycle::reinstate(&ctx, a),
         cli::Command::Withdraw(a) => cmd::lifecycle::withdraw(&ctx, a),
         cli::Command::Certificates(a) => cmd::lifecycle::list(&ctx, a),
+        cli::Command::Certificate(cli::CertificateCommand::Show(a)) => {
+            cmd::lifecycle::show(&ctx, a)
+        }
         cli::Command::Attention(a) => cmd::attention::run(&ctx, a),
         cli::Command::Manual(c) => cmd::manual::run(&ctx, c),
         cli::Command::Render(a) => cmd::render::run(&ctx, a),

@@ -10,7 +10,9 @@ use scs_cert::time::format_instant;
 use scs_cli::{Outcome, Tone};
 use scs_registry::certificates::{self, CertError, Request};
 
-use crate::cli::{CertificatesArgs, CrlArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs};
+use crate::cli::{
+    CertificateShowArgs, CertificatesArgs, CrlArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs,
+};
 use crate::cmd::Ctx;
 
 pub(crate) fn issue(ctx: &Ctx, args: IssueArgs) -> anyhow::Result<Outcome> {
@@ -212,47 +214,186 @@ pub(crate) fn withdraw(ctx: &Ctx, a: WithdrawArgs) -> anyhow::Result<Outcome> {
 pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
+    let mut rows = vec![
+        [
+            "ID",
+            "STATUS",
+            "SUBJECT",
+            "SCOPE",
+            "VERSION",
+            "VALID UNTIL",
+            "HOLDER",
+        ]
+        .map(String::from),
+    ];
     for (id, h) in certificates::load(&registry)? {
-        let status = h.status_at(at);
+        let standing = standing(&registry, &state, &h, at)?;
         let r = &h.record;
-        // Active with findings: not revoked (R8), but the subject is not compliant now.
-        let findings = if status == Status::Active {
-            certificates::findings_at(&registry, &state, &h, at)?
-        } else {
-            None
-        };
-        let code = if findings.is_some() {
-            "active-with-findings"
-        } else {
-            status.code()
-        };
-        let detail = match &findings {
-            Some(tcs) if tcs.is_empty() => format!(
-                "{status}; findings: version {} not certifiable now",
-                r.version()
-            ),
-            Some(tcs) => format!("{status}; findings: {}", tcs.join(", ")),
-            None => status.to_string(),
-        };
         if args.json {
-            ctx.printer
-                .record(&CertificateEntry::new(r, code, detail, findings, at))?;
-        } else {
-            let tone = match status {
-                Status::Active if findings.is_none() => Tone::Good,
-                Status::Withdrawn { .. } => Tone::Bad,
-                _ => Tone::Doubt,
-            };
-            ctx.printer.result(&format!(
-                "{id}  {:<20} {:<18} {} {}  until {}  {}",
-                ctx.printer.paint(code, tone),
-                r.subject(),
-                r.scope().name,
-                r.version(),
-                r.valid_until_at().format("%Y-%m-%d"),
-                r.holder()
+            ctx.printer.record(&CertificateEntry::new(
+                r,
+                standing.code,
+                standing.detail,
+                standing.findings,
+                at,
             ))?;
+        } else {
+            rows.push([
+                id.to_string(),
+                ctx.printer.paint(standing.code, standing.tone),
+                r.subject().to_string(),
+                r.scope().name.clone(),
+                r.version().to_owned(),
+                r.valid_until_at().format("%Y-%m-%d").to_string(),
+                r.holder().to_owned(),
+            ]);
         }
+    }
+    if !args.json {
+        if rows.len() == 1 {
+            ctx.printer.info("no certificate in the registry");
+        } else {
+            for line in scs_cli::table(&rows) {
+                ctx.printer.result(&line)?;
+            }
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// A certificate's status at an instant, as `certificates` and `certificate show` tell it.
+struct Standing {
+    /// `active-with-findings` or the status's code.
+    code: &'static str,
+    /// The status in words.
+    detail: String,
+    /// The main testcases not passing, for an active certificate whose subject is not
+    /// compliant (empty: the version is no longer certifiable).
+    findings: Option<Vec<String>>,
+    tone: Tone,
+}
+
+fn standing(
+    registry: &scs_registry::Registry,
+    state: &scs_registry::state::State,
+    h: &certificates::Held,
+    at: scs_cert::time::Instant,
+) -> anyhow::Result<Standing> {
+    let status = h.status_at(at);
+    // Active with findings: not revoked (R8), but the subject is not compliant now.
+    let findings = if status == Status::Active {
+        certificates::findings_at(registry, state, h, at)?
+    } else {
+        None
+    };
+    let code = if findings.is_some() {
+        "active-with-findings"
+    } else {
+        status.code()
+    };
+    let detail = match &findings {
+        Some(tcs) if tcs.is_empty() => format!(
+            "{status}; findings: version {} not certifiable now",
+            h.record.version()
+        ),
+        Some(tcs) => format!("{status}; findings: {}", tcs.join(", ")),
+        None => status.to_string(),
+    };
+    let tone = match status {
+        Status::Active if findings.is_none() => Tone::Good,
+        Status::Withdrawn { .. } => Tone::Bad,
+        _ => Tone::Doubt,
+    };
+    Ok(Standing {
+        code,
+        detail,
+        findings,
+        tone,
+    })
+}
+
+pub(crate) fn show(ctx: &Ctx, args: CertificateShowArgs) -> anyhow::Result<Outcome> {
+    let (registry, state) = ctx.open_state()?;
+    let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
+    let id: CertificateId = args.id.parse()?;
+    let held = certificates::load(&registry)?;
+    let h = held
+        .get(&id)
+        .ok_or_else(|| anyhow!("no certificate {id} in the registry"))?;
+    let standing = standing(&registry, &state, h, at)?;
+    let r = &h.record;
+    if args.json {
+        ctx.printer.record(&CertificateEntry::new(
+            r,
+            standing.code,
+            standing.detail,
+            standing.findings,
+            at,
+        ))?;
+        return Ok(Outcome::Success);
+    }
+    let d = r.decision();
+    let decision = match &d.override_reason {
+        Some(reason) => format!("issued by override: {reason}"),
+        None => format!(
+            "eligible over {} to {} ({} report(s) of evidence)",
+            d.window_start,
+            d.at,
+            d.evidence.len()
+        ),
+    };
+    let mut rows: Vec<[String; 2]> = vec![
+        [
+            "status".into(),
+            format!(
+                "{}  (as of {})",
+                ctx.printer.paint(&standing.detail, standing.tone),
+                format_instant(at)
+            ),
+        ],
+        ["holder".into(), r.holder().to_owned()],
+        [
+            "subject".into(),
+            format!("{} ({})", r.subject(), r.subject_name()),
+        ],
+        [
+            "scope".into(),
+            format!("{} {} ({})", r.scope().name, r.version(), r.scope().uuid),
+        ],
+        ["issued".into(), format_instant(r.issued_at())],
+        ["valid until".into(), format_instant(r.valid_until_at())],
+        [
+            "renews".into(),
+            r.renews().map_or_else(|| "-".into(), ToString::to_string),
+        ],
+        ["decision".into(), decision],
+        [
+            "decided by".into(),
+            format!(
+                "{} ({}), key {}",
+                d.decided_by.name, d.decided_by.role, d.decided_by.key
+            ),
+        ],
+        ["status page".into(), r.status_url().to_owned()],
+    ];
+    if h.events.is_empty() {
+        rows.push(["events".into(), "none".into()]);
+    }
+    for e in &h.events {
+        let what = match e {
+            Event::Superseded { successor, .. } => format!("superseded by {successor}"),
+            Event::Withdrawn { reason, code, .. } => format!("withdrawn ({code}): {reason}"),
+            Event::Suspended { reason, .. } => format!("suspended: {reason}"),
+            Event::Reinstated { reason, .. } => format!("reinstated: {reason}"),
+        };
+        rows.push([
+            "event".into(),
+            format!("{}  {what}", format_instant(e.at())),
+        ]);
+    }
+    ctx.printer.result(id.as_str())?;
+    for line in scs_cli::table(&rows) {
+        ctx.printer.result(&format!("  {line}"))?;
     }
     Ok(Outcome::Success)
 }

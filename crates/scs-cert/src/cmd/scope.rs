@@ -48,9 +48,16 @@ pub(crate) fn run(ctx: &Ctx, command: ScopeCommand) -> anyhow::Result<Outcome> {
             ctx.changed(args.json, &record)?;
         }
         ScopeCommand::List => {
-            for s in state.scopes.values() {
-                ctx.printer
-                    .result(&format!("{}  {}  {}", s.spec.uuid(), s.slug, s.spec.name()))?;
+            let mut rows = vec![["UUID", "ALIAS", "NAME"].map(String::from)];
+            rows.extend(state.scopes.values().map(|s| {
+                [
+                    s.spec.uuid().to_owned(),
+                    s.slug.clone(),
+                    s.spec.name().to_owned(),
+                ]
+            }));
+            for line in cli::table(&rows) {
+                ctx.printer.result(&line)?;
             }
         }
     }

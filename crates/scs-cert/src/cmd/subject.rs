@@ -1,7 +1,7 @@
 //! `scs-cert subject …`
 
 use anyhow::Context as _;
-use scs_cert::output::ChangeRecord;
+use scs_cert::output::{ChangeRecord, SubjectEntry};
 use scs_cert::subject::Subject;
 use scs_cert::subject::record::{self as subjects, BoundKey, SubjectRecord};
 use scs_cert::time::format_instant;
@@ -73,7 +73,14 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
                         subject: a.subject.clone(),
                         suggestion: state.similar_subject(&a.subject),
                     })?;
-            ctx.printer.result(record.to_yaml()?.trim_end())?;
+            let entry = SubjectEntry::new(record);
+            if a.json {
+                ctx.printer.record(&entry)?;
+            } else {
+                for line in show(&entry, now) {
+                    ctx.printer.result(&line)?;
+                }
+            }
         }
         SubjectCommand::Set(a) => {
             let subject: Subject = a.subject.parse()?;
@@ -134,22 +141,25 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             ctx.changed(a.json, &record)?;
         }
         SubjectCommand::List => {
+            let mut rows =
+                vec![["SUBJECT", "NAME", "OPERATOR", "KEYS", "DELEGATES"].map(String::from)];
             for r in state.subjects.values() {
                 let active = r.keys.iter().filter(|k| k.retired.is_none()).count();
-                ctx.printer.result(&format!(
-                    "{}  {}  keys: {active}  delegates: {}",
-                    r.subject,
-                    r.name.as_deref().unwrap_or("-"),
-                    if r.delegates.is_empty() {
-                        "-".to_owned()
+                let delegates: Vec<String> = r.delegates.iter().map(ToString::to_string).collect();
+                rows.push([
+                    r.subject.to_string(),
+                    r.name.clone().unwrap_or_else(|| "-".into()),
+                    r.operator.clone().unwrap_or_else(|| "-".into()),
+                    active.to_string(),
+                    if delegates.is_empty() {
+                        "-".into()
                     } else {
-                        r.delegates
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    }
-                ))?;
+                        delegates.join(",")
+                    },
+                ]);
+            }
+            for line in cli::table(&rows) {
+                ctx.printer.result(&line)?;
             }
         }
         SubjectCommand::Import(a) => {
@@ -310,4 +320,59 @@ pub(crate) fn trusted_root(
         &ChangeRecord::new("trusted-root", Some(commit.to_string()), summary),
     )?;
     Ok(Outcome::Success)
+}
+
+/// A subject for a reader: what is printed about it, then who may sign for it and since when.
+fn show(entry: &SubjectEntry, now: scs_cert::time::Instant) -> Vec<String> {
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let mut rows: Vec<[String; 2]> = vec![
+        ["name".into(), or_dash(&entry.name)],
+        ["operator".into(), or_dash(&entry.operator)],
+        ["description".into(), or_dash(&entry.description)],
+        ["group".into(), or_dash(&entry.group)],
+        ["health monitor".into(), or_dash(&entry.health_monitor)],
+        [
+            "delegates".into(),
+            if entry.delegates.is_empty() {
+                "-".into()
+            } else {
+                entry.delegates.join(", ")
+            },
+        ],
+    ];
+    let state_of = |from: &str, retired: &Option<String>| {
+        let started = scs_cert::time::parse_instant(from).is_some_and(|t| t <= now);
+        match retired {
+            Some(r) => format!("retired {r} (bound {from})"),
+            None if started => format!("valid from {from}"),
+            None => format!("valid from {from} (not yet)"),
+        }
+    };
+    for k in &entry.keys {
+        rows.push([
+            "key".into(),
+            format!(
+                "{}  {}  {}",
+                k.fingerprint.as_deref().unwrap_or("(unreadable key)"),
+                k.name.as_deref().unwrap_or("-"),
+                state_of(&k.valid_from, &k.retired)
+            ),
+        ]);
+    }
+    if entry.keys.is_empty() {
+        rows.push(["key".into(), "none: no report can be signed for it".into()]);
+    }
+    for s in &entry.sigstore {
+        let who = match (&s.issuer, &s.identity) {
+            (Some(issuer), Some(identity)) => format!("{identity} (issuer {issuer})"),
+            _ => "a managed public key".into(),
+        };
+        rows.push([
+            "sigstore".into(),
+            format!("{who}  {}", state_of(&s.valid_from, &s.retired)),
+        ]);
+    }
+    let mut lines = vec![entry.subject.clone()];
+    lines.extend(cli::table(&rows).into_iter().map(|l| format!("  {l}")));
+    lines
 }
