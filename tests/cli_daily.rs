@@ -533,3 +533,44 @@ fn subjects_scopes_and_certificates_read_as_aligned_tables() {
     let r = cert(&dir, &["certificate", "show", "SCS-IAAS-2026-0099"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn commands_find_their_registry_from_a_subfolder_and_speak_with_one_prefix() {
+    let (_t, dir) = scs_testkit::registry::setup();
+    let deep = dir.join("reg/subjects");
+    let r = run(CERT, &deep, &["subject", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("cloud-a"), "{}", r.stdout);
+    // Outside any registry: the error says how to name one.
+    let r = run(CERT, &dir, &["subject", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("scs-cert: error: "), "{}", r.stderr);
+    // clap's usage errors carry the same prefix and exit 2.
+    for (tool, args) in [(CERT, vec!["status", "--bogus"]), (REPORT, vec!["frob"])] {
+        let r = run(tool, &dir, &args);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let name = Path::new(tool).file_name().unwrap().to_string_lossy();
+        assert!(
+            r.stderr.starts_with(&format!("{name}: error: ")),
+            "{}",
+            r.stderr
+        );
+    }
+    // The forum-key options show only where something is signed.
+    let help = run(CERT, &dir, &["status", "--help"]).stdout;
+    assert!(
+        !help.contains("--key") && help.contains("Global options:"),
+        "{help}"
+    );
+    let help = run(CERT, &dir, &["issue", "--help"]).stdout;
+    assert!(
+        help.contains("--key <KEY>") && help.contains("--passphrase-file"),
+        "{help}"
+    );
+    // --version names the commit and the pinned typst.
+    let v = run(CERT, &dir, &["--version"]).stdout;
+    assert!(
+        v.starts_with("scs-cert ") && v.contains("(commit ") && v.contains("typst 0.15.1"),
+        "{v}"
+    );
+}

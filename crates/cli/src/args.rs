@@ -11,6 +11,7 @@ use crate::{Color, Outcome, Printer};
 /// The output options every command of both tools takes (defined once, flattened into each
 /// tool's global options).
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct OutputArgs {
     /// Print less: -q keeps only results, -qq prints nothing (the exit status still tells).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]

@@ -103,6 +103,100 @@ pub fn one_line(err: &anyhow::Error) -> String {
     causes(err).join(": ")
 }
 
+/// The commit the tools were built from (`unknown` without git; `-modified` with changes not
+/// committed).
+pub const COMMIT: &str = env!("SCS_COMMIT");
+
+/// `--version`: the package version and the commit, then what else decides the output.
+pub fn version(extra: &[(&str, &str)]) -> String {
+    let mut v = format!("{} (commit {COMMIT}", env!("CARGO_PKG_VERSION"));
+    for (what, value) in extra {
+        v.push_str(&format!(", {what} {value}"));
+    }
+    v.push(')');
+    v
+}
+
+/// Parses the command line by `command` (the tool's definition, as adjusted by it). Help and
+/// `--version` print as clap prints them (exit 0); a usage error prints under the same
+/// `tool: error:` prefix as every other error (exit 2).
+pub fn parse_args<P: clap::FromArgMatches>(tool: &str, command: clap::Command) -> P {
+    use clap::error::ErrorKind;
+    let parsed = command
+        .try_get_matches()
+        .and_then(|m| P::from_arg_matches(&m));
+    match parsed {
+        Ok(args) => args,
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) =>
+        {
+            e.exit()
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            eprint!("{tool}: error: {text}");
+            std::process::exit(2) // Outcome::Error
+        }
+    }
+}
+
+/// `command` with its global options `ids` hidden from the help of every leaf command whose
+/// path (`subject key add`) is not in `keep`: options that only some commands use (the forum
+/// key's) are shown only where they do something. Each such leaf gets a hidden copy of the
+/// option, which clap then does not replace by the global one; the value still reaches the
+/// global option's field.
+pub fn hide_globals_except(command: clap::Command, ids: &[&str], keep: &[&str]) -> clap::Command {
+    let hidden: Vec<clap::Arg> = ids
+        .iter()
+        .filter_map(|id| command.get_arguments().find(|a| a.get_id() == *id))
+        .map(|a| a.clone().hide(true))
+        .collect();
+    hide_below(command, "", &hidden, keep)
+}
+
+fn hide_below(
+    command: clap::Command,
+    path: &str,
+    hidden: &[clap::Arg],
+    keep: &[&str],
+) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    if names.is_empty() {
+        if path.is_empty() || keep.contains(&path) {
+            return command;
+        }
+        return hidden.iter().fold(command, |c, a| c.arg(a.clone()));
+    }
+    names.iter().fold(command, |c, name| {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        c.mut_subcommand(name, |s| hide_below(s, &sub_path, hidden, keep))
+    })
+}
+
+/// A panic is a bug, but the exit status still keeps its promise (0, 1 or 2, never Rust's
+/// 101): the message names the tool and says what to do, and the process ends with 2.
+pub fn exit_2_on_panic(tool: &'static str) {
+    std::panic::set_hook(Box::new(move |info| {
+        to_stderr(&format!(
+            "{tool}: error: internal error (a bug; please report it): {info}"
+        ));
+        std::process::exit(2) // Outcome::Error;
+    }));
+}
+
 /// Runs a command body and maps its result to an exit code; errors print as [`print_error`].
 /// The [`Printer`] swallows a closed stdout (`| head`), so the command reaches its own
 /// outcome; a broken pipe that still comes back here (output written past the printer) means

@@ -18,7 +18,13 @@ const EXIT_CODES: &str = "Exit status: 0 success (eligible, valid); 1 a definite
 
 /// The forum's certificate registry: subjects, signed evidence, eligibility.
 #[derive(Debug, Parser)]
-#[command(name = "scs-cert", version, about, after_help = EXIT_CODES, help_expected = true)]
+#[command(
+    name = "scs-cert",
+    version = scs_cli::version(&[("typst", scs_urkunde::TYPST_VERSION)]),
+    about,
+    after_help = EXIT_CODES,
+    help_expected = true
+)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -26,10 +32,42 @@ pub(crate) struct Args {
     pub(crate) command: Command,
 }
 
+/// The commands that sign a change with the forum key: only their help shows `--key` and
+/// `--passphrase-file`.
+const SIGNING: &[&str] = &[
+    "scope add",
+    "subject add",
+    "subject set",
+    "subject import",
+    "subject key add",
+    "subject key retire",
+    "subject sigstore",
+    "ingest",
+    "trusted-root",
+    "issue",
+    "renew",
+    "suspend",
+    "reinstate",
+    "withdraw",
+    "crl",
+    "manual record",
+];
+
+/// The command-line definition as parsed and documented (help, man pages, completions).
+pub(crate) fn command() -> clap::Command {
+    scs_cli::hide_globals_except(
+        <Args as clap::CommandFactory>::command(),
+        &["key", "passphrase_file"],
+        SIGNING,
+    )
+}
+
 /// Options every command takes.
 #[derive(Debug, ClapArgs)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct GlobalArgs {
-    /// The registry to act on (default: $SCS_REGISTRY, else the current directory).
+    /// The registry to act on (default: $SCS_REGISTRY, else the one the current directory lies
+    /// in).
     #[arg(long, global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
     pub(crate) registry: Option<PathBuf>,
     /// The forum's private key for signing changes (default: the one `init` recorded in this
@@ -367,7 +405,7 @@ pub(crate) struct IngestArgs {
 pub(crate) struct StatusArgs {
     /// Subjects to show (default: all).
     pub(crate) subjects: Vec<String>,
-    /// Only this scope (uuid or alias such as scs-compatible-iaas).
+    /// Only this scope (uuid, alias such as scs-compatible-iaas, or iaas / kaas).
     #[arg(long, value_name = "SCOPE")]
     pub(crate) scope: Option<String>,
     /// Judge at this instant (default: now).
@@ -382,7 +420,7 @@ pub(crate) struct StatusArgs {
 pub(crate) struct EligibleArgs {
     /// The subject.
     pub(crate) subject: String,
-    /// The scope (uuid or alias such as scs-compatible-iaas).
+    /// The scope (uuid, alias such as scs-compatible-iaas, or iaas / kaas).
     #[arg(long, value_name = "SCOPE")]
     pub(crate) scope: String,
     /// The scope version (default: every certifiable version, newest first, until one is
@@ -435,7 +473,7 @@ pub(crate) struct DemoArgs {
 pub(crate) struct IssueArgs {
     /// The subject.
     pub(crate) subject: String,
-    /// The scope (uuid or alias such as scs-compatible-iaas).
+    /// The scope (uuid, alias such as scs-compatible-iaas, or iaas / kaas).
     #[arg(long, value_name = "SCOPE")]
     pub(crate) scope: String,
     /// The scope version (default: the best eligible certifiable version).

@@ -15,7 +15,7 @@ pub(crate) mod status;
 pub(crate) mod subject;
 pub(crate) mod verify;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow};
 use scs_cert::output::ChangeRecord;
@@ -41,12 +41,14 @@ impl Ctx {
         Ctx { printer, global }
     }
 
-    /// `--registry`, else `SCS_REGISTRY`, else the current directory.
+    /// `--registry`, else `SCS_REGISTRY`, else the registry the current directory lies in
+    /// (walking up, as git does), else the current directory.
     pub(crate) fn registry_dir(&self) -> PathBuf {
         self.global
             .registry
             .clone()
             .or_else(|| cli::env_var("SCS_REGISTRY").map(PathBuf::from))
+            .or_else(enclosing_registry)
             .unwrap_or_else(|| PathBuf::from("."))
     }
 
@@ -104,4 +106,22 @@ impl Ctx {
     pub(crate) fn now(&self) -> Instant {
         cli::now()
     }
+}
+
+/// The nearest folder at or above the current one that holds a registry (its `forum.toml`
+/// beside a `.git`), as a relative path (`..`, `../..`) so messages stay short.
+fn enclosing_registry() -> Option<PathBuf> {
+    let here = std::env::current_dir().ok()?;
+    let mut relative = PathBuf::from(".");
+    for dir in here.ancestors() {
+        if dir.join(scs_registry::state::FORUM_TOML).is_file() && dir.join(".git").exists() {
+            return Some(relative);
+        }
+        relative = if relative == Path::new(".") {
+            PathBuf::from("..")
+        } else {
+            relative.join("..")
+        };
+    }
+    None
 }

@@ -5,10 +5,9 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory as _, Parser as _};
-
 fn main() -> ExitCode {
-    let args = cli::Args::parse();
+    scs_cli::exit_2_on_panic("scs-cert");
+    let args: cli::Args = scs_cli::parse_args("scs-cert", cli::command());
     let printer = args.global.output.printer();
     let ctx = cmd::Ctx::new(printer, args.global);
     let result = match args.command {
@@ -36,8 +35,8 @@ fn main() -> ExitCode {
         cli::Command::Verify(a) => cmd::verify::run(&ctx, a),
         cli::Command::Registry(c) => cmd::registry::run(&ctx, c),
         cli::Command::Demo(a) => cmd::demo::run(&ctx, a),
-        cli::Command::Completions(a) => scs_cli::completions(cli::Args::command(), &a),
-        cli::Command::Man(a) => scs_cli::man_pages(cli::Args::command(), &a, &ctx.printer),
+        cli::Command::Completions(a) => scs_cli::completions(cli::command(), &a),
+        cli::Command::Man(a) => scs_cli::man_pages(cli::command(), &a, &ctx.printer),
     };
     scs_cli::finish("scs-cert", result)
 }

@@ -24,7 +24,13 @@ const SHOW_EXIT_CODES: &str = "Output: first one verdict line per document, `PAS
 
 /// Sign SCS compliance run reports and verify them (OpenSSH SSHSIG, namespace `report`).
 #[derive(Debug, Parser)]
-#[command(name = "scs-report", version, about, after_help = EXIT_CODES, help_expected = true)]
+#[command(
+    name = "scs-report",
+    version = scs_cli::version(&[]),
+    about,
+    after_help = EXIT_CODES,
+    help_expected = true
+)]
 pub(crate) struct Args {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -34,6 +40,7 @@ pub(crate) struct Args {
 
 /// Options every command takes.
 #[derive(Debug, ClapArgs)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct GlobalArgs {
     #[command(flatten)]
     pub(crate) output: OutputArgs,

@@ -6,10 +6,11 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory as _, Parser as _};
+use clap::CommandFactory as _;
 
 fn main() -> ExitCode {
-    let args = cli::Args::parse();
+    scs_cli::exit_2_on_panic("scs-report");
+    let args: cli::Args = scs_cli::parse_args("scs-report", cli::Args::command());
     let printer = args.global.output.printer();
     let result = match args.command {
         cli::Command::Keygen(a) => cmd::keygen::run(&printer, a),
