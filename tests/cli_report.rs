@@ -1094,3 +1094,54 @@ fn the_readme_ci_recipe_signs_and_uploads_and_gates_on_the_verdicts() {
         "the gate comes before the key"
     );
 }
+
+/// The README's "Try it by hand" block, run as written (`sh -e`) after the build it starts
+/// with: the binaries of this build stand in for `target/release/`, the report is one the
+/// operator's CI would have written, and the spec path is the one a checkout has.
+#[test]
+fn the_readme_try_it_by_hand_block_runs_as_written() {
+    if scs_testkit::tools::require("ssh-keygen").is_none() {
+        return;
+    }
+    let readme = include_str!("../README.md");
+    let block = scs_testkit::readme::sh_blocks(readme)
+        .into_iter()
+        .find(|b| b.first().is_some_and(|l| l == "cargo build --release"))
+        .expect("the README's try-it-by-hand block");
+    let bin = Path::new(EXE).parent().unwrap().display().to_string();
+    let script: Vec<String> = block[1..]
+        .iter()
+        .map(|l| l.replace("target/release", &bin))
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("report.yaml"),
+        scs_testkit::registry::report("my-cloud", 1, "2026-03-01 10:00:00", None),
+    )
+    .unwrap();
+    fs::create_dir_all(dir.join("registry/scopes")).unwrap();
+    fs::write(
+        dir.join("registry/scopes/scs-compatible-iaas.yaml"),
+        scs_cert::seed::IAAS_SPEC,
+    )
+    .unwrap();
+    let out = Command::new("sh")
+        .args(["-e", "-x", "-c", &script.join("\n")])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("Good \"report\" signature for my-cloud"),
+        "{said}"
+    );
+    assert!(said.contains("PASS: SCS-compatible IaaS"), "{said}");
+}

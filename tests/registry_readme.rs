@@ -515,3 +515,37 @@ fn verify_of_a_record_file_finds_the_clone_it_sits_in() {
     ));
     assert!(r.stdout.starts_with("valid "), "{}", r.stdout);
 }
+
+/// The project README's own verifier section (its `sh` block that starts with `git -c`), run
+/// line by line on a clone as stated, with the certificate id and forum key filled in.
+#[test]
+fn the_project_readme_verifier_commands_succeed_on_a_clone() {
+    let Some((_t, dir, id)) = issued_and_cloned() else {
+        return;
+    };
+    let (Some(_), Some(_)) = (tools::require("ssh-keygen"), tools::require("openssl")) else {
+        return;
+    };
+    let clone = dir.join("clone");
+    let forum_key = fs::read_to_string(dir.join("reg/keys/allowed_signers")).unwrap();
+    let allowed = scs_cert::trust::AllowedSigners::parse(&forum_key, "allowed_signers").unwrap();
+    let fingerprint = scs_cert::sig::Fingerprint::of(allowed.entries()[0].key()).to_string();
+    let readme = include_str!("../README.md");
+    let block = scs_testkit::readme::sh_blocks(readme)
+        .into_iter()
+        .find(|b| {
+            b.first()
+                .is_some_and(|l| l.starts_with("git -c gpg.format=ssh"))
+        })
+        .expect("the README's verifier block");
+    assert!(block.len() >= 7, "{block:?}");
+    for line in block {
+        let line = line
+            .replace("SCS-IAAS-2026-0001", &id)
+            .replace("SHA256:…", &fingerprint);
+        let mut sh = Command::new("sh");
+        sh.args(["-c", &line]);
+        isolated(&mut sh, &clone, &dir);
+        tools::succeed(&mut sh);
+    }
+}

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod manpages;
+pub mod readme;
 pub mod registry;
 pub mod schema;
 pub mod sigstore_bundle;
