@@ -1100,7 +1100,7 @@ fn the_readme_ci_recipe_signs_and_uploads_and_gates_on_the_verdicts() {
 /// operator's CI would have written, and the spec path is the one a checkout has.
 #[test]
 fn the_readme_try_it_by_hand_block_runs_as_written() {
-    if scs_testkit::tools::require("ssh-keygen").is_none() {
+    if tools::require("ssh-keygen").is_none() {
         return;
     }
     let readme = include_str!("../README.md");
