@@ -23,6 +23,7 @@
 //! with the timeline dates: no sampling, and `O(n log n)` in the number of results.
 
 mod eligibility;
+mod group;
 mod history;
 mod sweep;
 mod track;
@@ -32,7 +33,10 @@ use std::fmt;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-pub use self::eligibility::{Eligibility, Finding, Reason, Stretch, Window, eligibility};
+pub use self::eligibility::{
+    Eligibility, Finding, Reason, Stretch, Window, eligibility, findings_at,
+};
+pub use self::group::{ReasonGroup, Wording, group_reasons, scope_label};
 pub use self::history::{HISTORY_DAYS, history};
 pub use self::sweep::{Interval, compliance_intervals};
 use crate::report::Verdict;
