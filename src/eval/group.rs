@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Finding, Reason, ReportRef, Stretch};
+use super::{Error, Evidence, Finding, Reason, ReportRef, Stretch, findings_at};
+use crate::spec::Spec;
 use crate::time::{Instant, format_instant};
 
 /// At most this many testcase ids are named in a group's line; more are counted.
@@ -46,6 +47,58 @@ pub struct Wording<'a> {
     /// How many reports of the subject for this scope were known at the instant; with none,
     /// a testcase MISSING from the beginning is "no IaaS report", else "never reported".
     pub reports: usize,
+}
+
+impl<'a> Wording<'a> {
+    /// The wording for reasons about `version`'s `main` target of `spec`, on `subject`'s
+    /// `evidence` as known at `at`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownVersion`] when the spec has no version `version`.
+    pub fn for_main(
+        subject: &'a str,
+        spec: &'a Spec,
+        version: &str,
+        evidence: &[Evidence],
+        at: Instant,
+    ) -> Result<Wording<'a>, Error> {
+        let of = super::version(spec, version)?.main().len();
+        Ok(Wording {
+            subject,
+            scope: scope_label(spec.name()),
+            of,
+            reports: evidence.iter().filter(|e| e.visible_from() <= at).count(),
+        })
+    }
+
+    /// `reasons` grouped, one line each ([`group_reasons`], [`ReasonGroup::describe`]).
+    pub fn lines(&self, reasons: &[Reason]) -> Vec<String> {
+        group_reasons(reasons)
+            .iter()
+            .map(|g| g.describe(self))
+            .collect()
+    }
+}
+
+/// Why `version`'s `main` target does not pass at `at` on `subject`'s `evidence`, grouped, one
+/// line per group (empty when it passes or has no testcases): what `status` and `attention`
+/// say after "no".
+///
+/// # Errors
+///
+/// [`Error::UnknownVersion`] when the spec has no version `version`.
+pub fn main_findings_in_words(
+    subject: &str,
+    spec: &Spec,
+    version: &str,
+    evidence: &[Evidence],
+    at: Instant,
+) -> Result<Vec<String>, Error> {
+    let wording = Wording::for_main(subject, spec, version, evidence, at)?;
+    let main = super::version(spec, version)?.main();
+    let reasons = findings_at(spec, version, main.iter().map(String::as_str), evidence, at)?;
+    Ok(wording.lines(&reasons))
 }
 
 /// Groups `reasons`: every [`Reason::Testcase`] with the same finding, stretch and deciding
@@ -167,7 +220,7 @@ impl ReasonGroup {
                     )
                 } else {
                     format!(
-                        "{n} of {} testcases never reported by {}{before} ({finding}){names}",
+                        "{n} of {} testcases never reported by {}{before}{names}",
                         wording.of, wording.subject
                     )
                 }
@@ -335,7 +388,11 @@ mod tests {
             matches!(&groups[1], ReasonGroup::Testcases { testcases, .. } if testcases == &["a", "d"])
         );
         // A group of one reads as its reason did.
-        for (group, reason) in groups.iter().skip(2).zip([&reasons[2], &reasons[3], &reasons[5]]) {
+        for (group, reason) in groups
+            .iter()
+            .skip(2)
+            .zip([&reasons[2], &reasons[3], &reasons[5]])
+        {
             assert_eq!(group.describe(&WORDING), reason.to_string());
         }
     }
@@ -352,7 +409,7 @@ mod tests {
         };
         assert_eq!(
             group_reasons(&reasons)[0].describe(&reported),
-            "7 of 54 testcases never reported by cloud-f (MISSING): \
+            "7 of 54 testcases never reported by cloud-f: \
              tc-00, tc-01, tc-02, tc-03, … and 3 more"
         );
         let failed = Stretch {

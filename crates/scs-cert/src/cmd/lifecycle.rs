@@ -9,6 +9,7 @@ use scs_cert::subject::Subject;
 use scs_cert::time::format_instant;
 use scs_cli::{Outcome, Tone};
 use scs_registry::certificates::{self, CertError, Request};
+use scs_registry::{ledger, state};
 
 use crate::cli::{CertificatesArgs, CrlArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs};
 use crate::cmd::Ctx;
@@ -66,12 +67,29 @@ fn run_issue(ctx: &Ctx, request: &Request<'_>) -> anyhow::Result<Outcome> {
                 ctx.printer.paint("REFUSED", Tone::Bad)
             ))?;
             if let Eligibility::NotEligible {
-                version, reasons, ..
+                version,
+                window,
+                reasons,
+                ..
             } = decision.as_ref()
             {
                 ctx.printer.result(&format!("  version {version}:"))?;
-                for r in reasons {
-                    ctx.printer.result(&format!("  - {r}"))?;
+                let adopted = state.adopted(request.scope)?;
+                let evidence = ledger::evidence(&state::ledger_lines(
+                    &registry,
+                    request.subject,
+                    adopted.spec.uuid(),
+                )?);
+                let lines = super::eligible::reason_lines(
+                    request.subject,
+                    adopted,
+                    &evidence,
+                    version,
+                    window,
+                    reasons,
+                );
+                for line in lines {
+                    ctx.printer.result(&format!("  - {line}"))?;
                 }
             }
             ctx.printer
