@@ -44,9 +44,10 @@ pub struct Wording<'a> {
     pub scope: &'a str,
     /// How many testcases the reasons are about (the version's `main` target): "all 54".
     pub of: usize,
-    /// How many reports of the subject for this scope were known at the instant; with none,
-    /// a testcase MISSING from the beginning is "no IaaS report", else "never reported".
-    pub reports: usize,
+    /// When the subject's first report for this scope counted, among those known at the
+    /// instant (`None`: none). Testcases MISSING from the beginning until a time before it are
+    /// "no IaaS report", else "never reported".
+    pub first_report: Option<Instant>,
 }
 
 impl<'a> Wording<'a> {
@@ -68,7 +69,11 @@ impl<'a> Wording<'a> {
             subject,
             scope: scope_label(spec.name()),
             of,
-            reports: evidence.iter().filter(|e| e.visible_from() <= at).count(),
+            first_report: evidence
+                .iter()
+                .map(Evidence::visible_from)
+                .filter(|&t| t <= at)
+                .min(),
         })
     }
 
@@ -208,7 +213,13 @@ impl ReasonGroup {
                     .until
                     .map(|u| format!(" before {}", date(u)))
                     .unwrap_or_default();
-                if all && wording.reports == 0 {
+                // No report at all counted before the stretch ended (or ever, if it has not).
+                let no_report = match (wording.first_report, during.until) {
+                    (None, _) => true,
+                    (Some(first), Some(until)) => first >= until,
+                    (Some(_), None) => false,
+                };
+                if all && no_report {
                     format!(
                         "no {} report from {}{before} ({n} testcases {finding})",
                         wording.scope, wording.subject
@@ -303,7 +314,7 @@ mod tests {
         subject: "cloud-f",
         scope: "IaaS",
         of: 54,
-        reports: 0,
+        first_report: None,
     };
 
     const STILL: Stretch = Stretch {
@@ -325,12 +336,25 @@ mod tests {
             "no IaaS report from cloud-f (54 testcases MISSING)"
         );
         let reported = Wording {
-            reports: 3,
+            first_report: Some(at(2)),
             ..WORDING
         };
         assert_eq!(
             groups[0].describe(&reported),
             "no result from cloud-f for any of the 54 testcases (MISSING)"
+        );
+        // Reporting began later: before it, there was no report at all.
+        let until_first = Stretch {
+            since: None,
+            until: Some(at(2)),
+        };
+        let reasons: Vec<Reason> = ids(54)
+            .iter()
+            .map(|id| testcase(id, Finding::Missing, until_first, None))
+            .collect();
+        assert_eq!(
+            group_reasons(&reasons)[0].describe(&reported),
+            "no IaaS report from cloud-f before 2026-04-02 (54 testcases MISSING)"
         );
     }
 
@@ -404,7 +428,7 @@ mod tests {
             .map(|id| testcase(id, Finding::Missing, STILL, None))
             .collect();
         let reported = Wording {
-            reports: 1,
+            first_report: Some(at(1)),
             ..WORDING
         };
         assert_eq!(

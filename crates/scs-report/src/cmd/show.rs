@@ -197,7 +197,7 @@ fn missing_lines(
         subject: doc.subject().as_str(),
         scope: eval::scope_label(spec.name()),
         of,
-        reports: evidence.len(),
+        first_report: evidence.first().map(Evidence::visible_from),
     };
     eval::group_reasons(&reasons)
         .iter()
