@@ -188,14 +188,28 @@ pub fn findings_at<'i>(
     ids.sort_unstable();
     ids.dedup();
     let tracks = super::track::testcase_tracks(version, &ids, evidence);
+    Ok(reasons_at(
+        ids.iter().copied().zip(tracks.iter().map(Vec::as_slice)),
+        evidence,
+        at,
+    ))
+}
+
+/// The [`Reason::Testcase`] in force at `at` on each testcase track that is not PASS then, in
+/// the order given.
+pub(super) fn reasons_at<'t>(
+    tracks: impl Iterator<Item = (&'t str, &'t [Seg<Option<Held>>])>,
+    evidence: &[Evidence],
+    at: Instant,
+) -> Vec<Reason> {
     let mut out = Vec::new();
-    for (id, segs) in ids.iter().zip(&tracks) {
+    for (id, segs) in tracks {
         let Some(m) = marks(segs).into_iter().find(|m| m.meets(at, at)) else {
             continue;
         };
         if let Some(finding) = m.state.finding {
             out.push(Reason::Testcase {
-                testcase: (*id).to_owned(),
+                testcase: id.to_owned(),
                 finding,
                 during: stretch(&m, at),
                 report: m
@@ -206,7 +220,7 @@ pub fn findings_at<'i>(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The stretch of `seg` as known at `at`.

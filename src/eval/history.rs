@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use super::eligibility::reasons_at;
 use super::sweep::{clip, version_track};
 use super::track::BEGIN;
-use super::{Evidence, Interval};
+use super::{Evidence, Interval, Reason};
 use crate::spec::Spec;
 use crate::time::{self, Instant};
 
@@ -46,6 +47,10 @@ pub struct VersionHistory {
     /// When compliant at the instant: since when, from the sweep over all the evidence, not
     /// clipped at the history's start (a cloud compliant for two years says so).
     pub since: Option<Since>,
+    /// When not compliant at the instant: why each `main` testcase that is not PASS is not, as
+    /// [`findings_at`](super::findings_at) says (empty when compliant). Taken from the same
+    /// sweep, so `status` judges each version once.
+    pub findings: Vec<Reason>,
 }
 
 /// Per version listed at `at` (by name), its compliance intervals from [`HISTORY_DAYS`] before
@@ -88,10 +93,20 @@ pub fn standing(
                     Since::At(s.start)
                 }
             });
+        let findings = if since.is_some() {
+            Vec::new()
+        } else {
+            let tracks = track.main.iter().map(|(id, segs)| (*id, segs.as_slice()));
+            reasons_at(tracks, evidence, at)
+        };
         let intervals = clip(&track.compliance, from, at);
         out.insert(
             version.name().to_owned(),
-            VersionHistory { intervals, since },
+            VersionHistory {
+                intervals,
+                since,
+                findings,
+            },
         );
     }
     out
@@ -172,8 +187,16 @@ versions:
             Some(at - TimeDelta::days(HISTORY_DAYS))
         );
         assert_eq!(history(&spec, &evidence, at)["v1"], h.intervals);
-        // After the last result expires: not compliant, no "since".
+        assert!(h.findings.is_empty());
+        // After the last result expires: not compliant, no "since", and why, as findings_at
+        // says.
         let later = day(2026, 9, 1);
-        assert_eq!(standing(&spec, &evidence, later)["v1"].since, None);
+        let h = &standing(&spec, &evidence, later)["v1"];
+        assert_eq!(h.since, None);
+        assert_eq!(
+            h.findings,
+            super::super::findings_at(&spec, "v1", ["tc-a"], &evidence, later).unwrap()
+        );
+        assert_eq!(h.findings.len(), 1);
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use scs_cert::eval::{self, Evidence, Since, VersionHistory, VersionStatus};
+use scs_cert::eval::{self, Evidence, Since, VersionHistory, VersionStatus, Wording};
 use scs_cert::output::StatusRecord;
 use scs_cert::spec::Validity;
 use scs_cert::subject::Subject;
@@ -245,16 +245,18 @@ impl Rows<'_> {
             if v.main().is_none_or(|t| t.empty) {
                 why.push("empty main target".to_owned());
             }
-            why.extend(
-                eval::main_findings_in_words(
-                    subject.as_str(),
-                    &scope.spec,
-                    v.version.name(),
-                    evidence,
-                    at,
-                )
-                .unwrap_or_default(),
+            // The reasons come from the sweep `standing` already made: one pass per version.
+            let findings = standing.get(v.version.name()).map(|h| &h.findings[..]);
+            let wording = Wording::for_main(
+                subject.as_str(),
+                &scope.spec,
+                v.version.name(),
+                evidence,
+                at,
             );
+            if let (Some(findings), Ok(wording)) = (findings, wording) {
+                why.extend(wording.lines(findings));
+            }
             format!("no: {}", why.join(" | "))
         };
         let padded = format!("{main:<w$}", w = self.columns.main);
