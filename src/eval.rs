@@ -23,6 +23,7 @@
 //! with the timeline dates: no sampling, and `O(n log n)` in the number of results.
 
 mod eligibility;
+mod group;
 mod history;
 mod sweep;
 mod track;
@@ -32,8 +33,11 @@ use std::fmt;
 
 use chrono::{NaiveDateTime, TimeDelta};
 
-pub use self::eligibility::{Eligibility, Finding, Reason, Stretch, Window, eligibility};
-pub use self::history::{HISTORY_DAYS, history};
+pub use self::eligibility::{
+    Eligibility, Finding, Reason, Stretch, Window, eligibility, findings_at,
+};
+pub use self::group::{ReasonGroup, Wording, group_reasons, main_findings_in_words, scope_label};
+pub use self::history::{HISTORY_DAYS, Since, VersionHistory, history, standing};
 pub use self::sweep::{Interval, compliance_intervals};
 use crate::report::Verdict;
 use crate::spec::{Lifetime, Spec, Validity, Version};
@@ -280,6 +284,17 @@ impl<'s> ScopeStatus<'s> {
     /// The compliant versions, best first.
     pub fn compliant(&self) -> impl Iterator<Item = &VersionStatus<'s>> {
         self.versions.iter().filter(|v| v.is_compliant())
+    }
+
+    /// The version that speaks for the scope in a one-line summary: the best compliant one,
+    /// else the best certifiable one (whose findings say why not), else the first listed
+    /// (`None` when the timeline lists none). Versions are in [`Spec::listed_versions_at`]
+    /// order, so "best" is the first that qualifies.
+    pub fn best(&self) -> Option<&VersionStatus<'s>> {
+        self.compliant()
+            .next()
+            .or_else(|| self.versions.iter().find(|v| v.validity.is_certifiable()))
+            .or_else(|| self.versions.first())
     }
 }
 

@@ -27,8 +27,9 @@ pub enum TargetVerdict {
 }
 
 impl fmt::Display for TargetVerdict {
+    /// The verdict's name; honours width and alignment (`{:<8}`), so tables line up.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             TargetVerdict::Fail => "FAIL",
             TargetVerdict::Missing => "MISSING",
             TargetVerdict::Abort => "ABORT",
@@ -87,6 +88,13 @@ mod tests {
 
     fn ids(list: &[&str]) -> BTreeSet<String> {
         list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Issue 13.3: a verdict in a table column is padded like any string.
+    #[test]
+    fn verdicts_honour_width() {
+        assert_eq!(format!("[{:<8}]", TargetVerdict::Pass), "[PASS    ]");
+        assert_eq!(format!("[{:>7}]", TargetVerdict::Fail), "[   FAIL]");
     }
 
     #[test]

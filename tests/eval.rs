@@ -552,3 +552,75 @@ fn errors_are_values() {
         Err(Error::UnknownVersion { .. })
     ));
 }
+
+/// Issue 13.2: `findings_at` says why each asked-for testcase is not PASS at one instant, as
+/// `eligibility` would over a zero window, for any target's testcases; the grouped words come
+/// from the same reasons.
+#[test]
+fn findings_at_one_instant_agree_with_a_zero_window_and_group() {
+    let spec = spec();
+    // Daily reports from 2026-02-01 for five days, then none: probe (day) expires first.
+    let evidence = daily("2026-02-01 10:00:00", 5, 1);
+    let t = at("2026-02-20T12:00:00Z");
+    let found = eval::findings_at(&spec, "v1", MAIN, &evidence, t).unwrap();
+    let Eligibility::NotEligible { reasons, .. } =
+        eligibility(&spec, "v1", &evidence, t, TimeDelta::zero()).unwrap()
+    else {
+        panic!("eligible")
+    };
+    assert_eq!(found, reasons);
+    let expired: Vec<&str> = found
+        .iter()
+        .filter_map(|r| match r {
+            Reason::Testcase {
+                testcase,
+                finding: Finding::Expired,
+                ..
+            } => Some(testcase.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(expired, [PROBE, SCAN]);
+    // A testcase outside `main` is answered too; one never reported is MISSING.
+    let extra = eval::findings_at(&spec, "v1", [EXTRA], &evidence, t).unwrap();
+    assert!(
+        matches!(
+            &extra[..],
+            [Reason::Testcase {
+                finding: Finding::Missing,
+                ..
+            }]
+        ),
+        "{extra:?}"
+    );
+    // Words: probe and scan expired at different instants (lifetimes day and week), so they
+    // are two lines, each read as its reason.
+    let lines = eval::main_findings_in_words("cloud-w", &spec, "v1", &evidence, t).unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0], found[0].to_string());
+    assert_eq!(
+        eval::findings_at(&spec, "v9", MAIN, &evidence, t),
+        Err(Error::UnknownVersion {
+            scope: spec.uuid().to_owned(),
+            version: "v9".to_owned()
+        })
+    );
+}
+
+/// Issue 13.3: the version a one-line status shows is the best compliant one, else the best
+/// certifiable one, else the first listed.
+#[test]
+fn the_best_version_is_compliant_then_certifiable_then_listed() {
+    let spec = spec();
+    let evidence = daily("2026-02-01 10:00:00", 60, 1);
+    // In February v1 is effective and compliant (v0 is no longer listed, `next` is a draft).
+    let status = status_at(&spec, &evidence, at("2026-02-20T12:00:00Z"));
+    assert_eq!(status.best().map(|v| v.version.name()), Some("v1"));
+    // Without evidence nothing is compliant: the best certifiable version speaks.
+    let status = status_at(&spec, &[], at("2026-02-20T12:00:00Z"));
+    let best = status.best().unwrap();
+    assert!(best.validity.is_certifiable() && !best.is_compliant());
+    // After v1 is deprecated only `hollow` (no main) is certifiable: it is shown, not compliant.
+    let status = status_at(&spec, &evidence, at("2026-03-20T12:00:00Z"));
+    assert_eq!(status.best().map(|v| v.version.name()), Some("hollow"));
+}

@@ -6,6 +6,7 @@ mod boundaries;
 mod cli_certificates;
 mod cli_daily;
 mod cli_every_command;
+mod cli_findings;
 mod cli_report;
 mod cli_secretary;
 mod cli_sigstore;

@@ -164,6 +164,65 @@ pub fn eligibility(
     })
 }
 
+/// Why each of `ids` (testcases of `version`; any target's, not only `main`) is not PASS at the
+/// instant `at`: the [`Reason::Testcase`] in force then, one per testcase that is not PASS, in
+/// id order, each with its whole stretch as known at `at` and the report that decided it.
+///
+/// This is [`eligibility`]'s reasoning at one instant, for any set of testcases: `status`,
+/// `attention` and `scs-report show` say why with it. Cost: the tracks of `ids` (linear in the
+/// results of those testcases, up to the sort).
+///
+/// # Errors
+///
+/// [`Error::UnknownVersion`] when the spec has no version `version`.
+pub fn findings_at<'i>(
+    spec: &Spec,
+    version: &str,
+    ids: impl IntoIterator<Item = &'i str>,
+    evidence: &[Evidence],
+    at: Instant,
+) -> Result<Vec<Reason>, Error> {
+    let version = super::version(spec, version)?;
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    // The tracks are matched against each report's results by one merge pass: sorted, distinct.
+    ids.sort_unstable();
+    ids.dedup();
+    let tracks = super::track::testcase_tracks(version, &ids, evidence);
+    Ok(reasons_at(
+        ids.iter().copied().zip(tracks.iter().map(Vec::as_slice)),
+        evidence,
+        at,
+    ))
+}
+
+/// The [`Reason::Testcase`] in force at `at` on each testcase track that is not PASS then, in
+/// the order given.
+pub(super) fn reasons_at<'t>(
+    tracks: impl Iterator<Item = (&'t str, &'t [Seg<Option<Held>>])>,
+    evidence: &[Evidence],
+    at: Instant,
+) -> Vec<Reason> {
+    let mut out = Vec::new();
+    for (id, segs) in tracks {
+        let Some(m) = marks(segs).into_iter().find(|m| m.meets(at, at)) else {
+            continue;
+        };
+        if let Some(finding) = m.state.finding {
+            out.push(Reason::Testcase {
+                testcase: id.to_owned(),
+                finding,
+                during: stretch(&m, at),
+                report: m
+                    .state
+                    .report
+                    .and_then(|i| evidence.get(i))
+                    .map(Evidence::reference),
+            });
+        }
+    }
+    out
+}
+
 /// The stretch of `seg` as known at `at`.
 fn stretch<S>(seg: &Seg<S>, at: Instant) -> Stretch {
     Stretch {

@@ -163,7 +163,7 @@ pub fn compliance_intervals(
 }
 
 /// The segments of `segs` within `[from, to)`, clipped.
-fn clip(segs: &[Seg<bool>], from: Instant, to: Instant) -> Vec<Interval> {
+pub(super) fn clip(segs: &[Seg<bool>], from: Instant, to: Instant) -> Vec<Interval> {
     if from >= to {
         return Vec::new();
     }

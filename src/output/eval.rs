@@ -41,6 +41,11 @@ pub struct StatusVersion {
     pub validity: String,
     /// Whether its `main` target passes.
     pub compliant: bool,
+    /// When compliant: the start of the current compliant stretch, from all the evidence (not
+    /// only the 18 months of `compliance`); `null` when not compliant.
+    pub since: Option<String>,
+    /// Whether `since` is only a horizon the stretch began before, not its start.
+    pub clipped: bool,
     /// Target name to verdict.
     pub targets: BTreeMap<String, TargetVerdict>,
 }
@@ -77,6 +82,13 @@ impl StatusRecord {
     /// The status of `subject` in scope `spec` at `at`, judged on `evidence`.
     pub fn new(subject: &Subject, spec: &Spec, evidence: &[Evidence], at: Instant) -> StatusRecord {
         let status = eval::status_at(spec, evidence, at);
+        let standing = eval::standing(spec, evidence, at);
+        let since = |version: &str, compliant: bool| {
+            standing
+                .get(version)
+                .and_then(|h| h.since)
+                .filter(|_| compliant)
+        };
         StatusRecord {
             subject: subject.to_string(),
             scope: spec.uuid().to_owned(),
@@ -85,15 +97,20 @@ impl StatusRecord {
             versions: status
                 .versions
                 .iter()
-                .map(|v| StatusVersion {
-                    version: v.version.name().to_owned(),
-                    validity: v.validity.to_string(),
-                    compliant: v.is_compliant(),
-                    targets: v
-                        .targets
-                        .iter()
-                        .map(|(name, t)| (name.clone(), t.verdict))
-                        .collect(),
+                .map(|v| {
+                    let since = since(v.version.name(), v.is_compliant());
+                    StatusVersion {
+                        version: v.version.name().to_owned(),
+                        validity: v.validity.to_string(),
+                        compliant: v.is_compliant(),
+                        since: since.map(|s| format_instant(s.instant())),
+                        clipped: since.is_some_and(eval::Since::is_clipped),
+                        targets: v
+                            .targets
+                            .iter()
+                            .map(|(name, t)| (name.clone(), t.verdict))
+                            .collect(),
+                    }
                 })
                 .collect(),
             results: eval::results_at(spec, None, evidence, at)
@@ -109,10 +126,11 @@ impl StatusRecord {
                     (id, entry)
                 })
                 .collect(),
-            compliance: eval::history(spec, evidence, at)
-                .into_iter()
-                .map(|(version, intervals)| {
-                    let compliant = intervals
+            compliance: standing
+                .iter()
+                .map(|(version, h)| {
+                    let compliant = h
+                        .intervals
                         .iter()
                         .filter(|i| i.compliant)
                         .map(|i| WindowEntry {
@@ -120,7 +138,7 @@ impl StatusRecord {
                             end: format_instant(i.end),
                         })
                         .collect();
-                    (version, compliant)
+                    (version.clone(), compliant)
                 })
                 .collect(),
         }

@@ -76,8 +76,9 @@ impl FromStr for Validity {
 }
 
 impl fmt::Display for Validity {
+    /// The validity's name; honours width and alignment (`{:<11}`), so tables line up.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -215,6 +216,12 @@ pub(crate) fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13.3: a validity in a table column is padded like any string.
+    #[test]
+    fn validity_honours_width() {
+        assert_eq!(format!("[{:<10}]", Validity::Warn), "[warn      ]");
+    }
 
     #[test]
     fn validity_round_trips_and_classifies() {

@@ -411,7 +411,11 @@ pub(crate) struct StatusArgs {
     /// Judge at this instant (default: now).
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
-    /// One JSON object per (subject, scope) on stdout.
+    /// One row per listed version (default: one per subject and scope, with its best version:
+    /// compliant, else certifiable).
+    #[arg(long)]
+    pub(crate) all_versions: bool,
+    /// One JSON object per (subject, scope) on stdout, with every listed version.
     #[arg(long)]
     pub(crate) json: bool,
 }

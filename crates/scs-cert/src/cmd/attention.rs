@@ -2,6 +2,7 @@
 
 use scs_cert::attention::{self, FindingsReason, Item};
 use scs_cert::cert::Status;
+use scs_cert::eval;
 use scs_cert::output::{AttentionRecord, CrlRecord};
 use scs_cert::time::format_instant;
 use scs_cli::Outcome;
@@ -43,13 +44,27 @@ pub(crate) fn run(ctx: &Ctx, args: AttentionArgs) -> anyhow::Result<Outcome> {
                 }
                 Item::Findings { findings, since } => {
                     let reason = findings.reason.as_str();
+                    // Grouped, the cause in words: a cloud that stopped reporting is one
+                    // "all 54 results expired" rather than 54 testcase ids (--json keeps them).
+                    let why = eval::main_findings_in_words(
+                        r.subject().as_str(),
+                        &scope.spec,
+                        r.version(),
+                        &evidence,
+                        at,
+                    )
+                    .unwrap_or_else(|_| findings.testcases.clone());
+                    let why = if why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", why.join(" | "))
+                    };
                     format!(
-                        "FINDINGS  {id} {} {} {}: {reason} since {}: {}",
+                        "FINDINGS  {id} {} {} {}: {reason} since {}{why}",
                         r.subject(),
                         r.scope().name,
                         r.version(),
                         since.map_or_else(|| "?".into(), format_instant),
-                        findings.testcases.join(", ")
                     )
                 }
                 Item::Expiring { days_left } => format!(

@@ -337,6 +337,7 @@ impl<'c> Demo<'c> {
                 subjects: vec!["demo-cloud-a".into(), "demo-cloud-b".into()],
                 scope: None,
                 at: Some(at_arg(self.now)?),
+                all_versions: false,
                 json: false,
             },
         )?;

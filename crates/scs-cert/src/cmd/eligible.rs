@@ -3,10 +3,11 @@
 use anyhow::anyhow;
 use scs_cert::output::EligibilityRecord;
 
-use scs_cert::eval::{self, Eligibility};
+use scs_cert::eval::{self, Eligibility, Evidence, Reason, Window, Wording};
 use scs_cert::subject::Subject;
 use scs_cert::time::{self, format_instant};
 use scs_cli::{Outcome, Tone};
+use scs_registry::state::AdoptedScope;
 use scs_registry::{ledger, state};
 
 use crate::cli::EligibleArgs;
@@ -37,7 +38,7 @@ pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
             &decision,
         ))?;
     } else {
-        print_decision(ctx, &subject, &scope.slug, &decision)?;
+        print_decision(ctx, &subject, scope, &evidence, &decision)?;
     }
     Ok(if decision.is_eligible() {
         Outcome::Success
@@ -46,12 +47,31 @@ pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The reasons of a refusal for people: grouped by finding, stretch and report, the cause in
+/// words (`--json` keeps every reason).
+pub(crate) fn reason_lines(
+    subject: &Subject,
+    scope: &AdoptedScope,
+    evidence: &[Evidence],
+    version: &str,
+    window: &Window,
+    reasons: &[Reason],
+) -> Vec<String> {
+    match Wording::for_main(subject.as_str(), &scope.spec, version, evidence, window.end) {
+        Ok(wording) => wording.lines(reasons),
+        // The decision named a version of this spec; should it not, every reason as it is.
+        Err(_) => reasons.iter().map(ToString::to_string).collect(),
+    }
+}
+
 fn print_decision(
     ctx: &Ctx,
     subject: &Subject,
-    scope: &str,
+    adopted: &AdoptedScope,
+    evidence: &[Evidence],
     decision: &Eligibility,
 ) -> anyhow::Result<()> {
+    let scope = &adopted.slug;
     match decision {
         Eligibility::Eligible {
             version,
@@ -84,8 +104,8 @@ fn print_decision(
                 format_instant(window.start),
                 format_instant(window.end),
             ))?;
-            for r in reasons {
-                ctx.printer.result(&format!("  - {r}"))?;
+            for line in reason_lines(subject, adopted, evidence, version, window, reasons) {
+                ctx.printer.result(&format!("  - {line}"))?;
             }
         }
     }

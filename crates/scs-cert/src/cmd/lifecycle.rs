@@ -9,6 +9,7 @@ use scs_cert::subject::Subject;
 use scs_cert::time::format_instant;
 use scs_cli::{Outcome, Tone};
 use scs_registry::certificates::{self, CertError, Request};
+use scs_registry::{ledger, state};
 
 use crate::cli::{
     CertificateShowArgs, CertificatesArgs, CrlArgs, EventArgs, IssueArgs, RenewArgs, WithdrawArgs,
@@ -89,12 +90,29 @@ fn run_issue(ctx: &Ctx, request: &Request<'_>, json: bool) -> anyhow::Result<Out
                 ctx.printer.paint("REFUSED", Tone::Bad)
             ))?;
             if let Eligibility::NotEligible {
-                version, reasons, ..
+                version,
+                window,
+                reasons,
+                ..
             } = decision.as_ref()
             {
                 ctx.printer.result(&format!("  version {version}:"))?;
-                for r in reasons {
-                    ctx.printer.result(&format!("  - {r}"))?;
+                let adopted = state.adopted(request.scope)?;
+                let evidence = ledger::evidence(&state::ledger_lines(
+                    &registry,
+                    request.subject,
+                    adopted.spec.uuid(),
+                )?);
+                let lines = super::eligible::reason_lines(
+                    request.subject,
+                    adopted,
+                    &evidence,
+                    version,
+                    window,
+                    reasons,
+                );
+                for line in lines {
+                    ctx.printer.result(&format!("  - {line}"))?;
                 }
             }
             ctx.printer
@@ -153,7 +171,7 @@ fn event(ctx: &Ctx, id: &str, event: Event, json: bool) -> anyhow::Result<Outcom
 
 /// The number of the CRL the registry holds now.
 fn crl_number(registry: &scs_registry::Registry) -> anyhow::Result<Option<u64>> {
-    let Some(crl) = registry.read(scs_registry::state::CRL)? else {
+    let Some(crl) = registry.read(state::CRL)? else {
         return Ok(None);
     };
     let ca = certificates::forum_ca(registry)?;
@@ -275,7 +293,7 @@ struct Standing {
 
 fn standing(
     registry: &scs_registry::Registry,
-    state: &scs_registry::state::State,
+    state: &state::State,
     h: &certificates::Held,
     at: scs_cert::time::Instant,
 ) -> anyhow::Result<Standing> {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use scs_cert::eval::{self, Evidence, VersionStatus};
+use scs_cert::eval::{self, Evidence, ReasonGroup, VersionStatus, Wording};
 use scs_cert::output::DocumentRecord;
 use scs_cert::report::{self, MAX_REPORT_BYTES, Report};
 use scs_cert::seed;
@@ -269,18 +269,77 @@ fn print_document(
                 v.version.name(),
                 v.validity
             ))?;
-            for (label, ids) in [
-                ("FAIL", &outcome.failed),
-                ("ABORT", &outcome.aborted),
-                ("MISSING", &outcome.missing),
-            ] {
+            for (label, ids) in [("FAIL", &outcome.failed), ("ABORT", &outcome.aborted)] {
                 for id in ids {
                     printer.result(&format!("      {label:<7} {}", describe(v.version, id)))?;
                 }
             }
+            for line in missing_lines(doc, spec, v, target, &outcome.missing, at) {
+                printer.result(&line)?;
+            }
         }
     }
     Ok(())
+}
+
+/// The MISSING testcases of one target: one line each when alone, else grouped by cause (the
+/// report's results expired, or the report has none for them), one line per group with a
+/// count, so a report read after its lifetime is not a hundred identical lines.
+fn missing_lines(
+    doc: &Report,
+    spec: &Spec,
+    v: &VersionStatus<'_>,
+    target: &str,
+    missing: &[String],
+    at: chrono::NaiveDateTime,
+) -> Vec<String> {
+    let one_by_one = || {
+        missing
+            .iter()
+            .map(|id| format!("      {:<7} {}", "MISSING", describe(v.version, id)))
+            .collect()
+    };
+    if missing.len() < 2 {
+        return one_by_one();
+    }
+    // The document as its own evidence, as `run` judges it.
+    let evidence = [Evidence {
+        run: doc.run_uuid().to_string(),
+        digest: String::new(),
+        checked_at: doc.checked_at(),
+        received_at: doc.checked_at().and_utc(),
+        ingest_seq: 0,
+        results: doc.results().clone(),
+    }];
+    let name = v.version.name();
+    let ids = missing.iter().map(String::as_str);
+    let Ok(reasons) = eval::findings_at(spec, name, ids, &evidence, at.and_utc()) else {
+        return one_by_one();
+    };
+    let of = v
+        .version
+        .targets()
+        .get(target)
+        .map_or(missing.len(), |t| t.len());
+    let wording = Wording {
+        subject: doc.subject().as_str(),
+        scope: eval::scope_label(spec.name()),
+        of,
+        first_report: evidence.first().map(Evidence::visible_from),
+    };
+    eval::group_reasons(&reasons)
+        .iter()
+        .map(|group| match group {
+            ReasonGroup::Testcases { testcases, .. } if testcases.len() == 1 => {
+                format!(
+                    "      {:<7} {}",
+                    "MISSING",
+                    describe(v.version, &testcases.concat())
+                )
+            }
+            _ => format!("      {:<7} {}", "MISSING", group.describe(&wording)),
+        })
+        .collect()
 }
 
 fn describe(version: &Version, id: &str) -> String {
