@@ -758,7 +758,8 @@ fn render_refuses_a_certificate_not_in_force_and_stamps_it_when_forced() {
         return;
     };
     let text = |pdf: &Path| {
-        let out = tools::succeed(Command::new(&pdftotext).arg(pdf).arg("-"));
+        // -raw: in drawing order, so the rotated stamp reads as its words.
+        let out = tools::succeed(Command::new(&pdftotext).arg("-raw").arg(pdf).arg("-"));
         String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .collect::<Vec<_>>()

@@ -574,3 +574,40 @@ fn commands_find_their_registry_from_a_subfolder_and_speak_with_one_prefix() {
         "{v}"
     );
 }
+
+#[test]
+fn eligible_without_a_scope_answers_for_every_scope_the_subject_reports() {
+    let (_t, dir) = scs_testkit::registry::setup();
+    let r = cert(&dir, &["eligible", "cloud-a"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("has reported no scope yet"),
+        "{}",
+        r.stderr
+    );
+    write_signed(
+        &dir,
+        "r.yaml",
+        &report("cloud-a", 1, "2026-03-01 10:00:00", None),
+        "a",
+    );
+    let r = cert(
+        &dir,
+        &["ingest", "r.yaml", "--received-at", "2026-03-01T11:00:00Z"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = cert(
+        &dir,
+        &["eligible", "cloud-a", "--at", "2026-03-02", "--json"],
+    );
+    // One report in a 28-day window: not eligible, and only IaaS was reported.
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("50393e6f-2ae1-4c5c-a62c-3b75f2abef3f"),
+        "{}",
+        r.stdout
+    );
+    let r = cert(&dir, &["eligible", "cloud-a", "--version", "v5.1"]);
+    assert_eq!(r.code, 2, "--version needs --scope: {}", r.stderr);
+}

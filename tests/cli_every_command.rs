@@ -110,6 +110,10 @@ fn every_subcommand_has_help_and_runs_a_minimal_invocation() {
         ("scope list", vec![]),
         ("subject add", vec!["cloud-b".into()]),
         ("subject show", vec!["cloud-a".into()]),
+        (
+            "subject set",
+            vec!["cloud-a".into(), "--operator".into(), "A GmbH".into()],
+        ),
         ("subject list", vec![]),
         ("subject import", vec![bootstrap.into()]),
         (
@@ -179,6 +183,7 @@ fn every_subcommand_has_help_and_runs_a_minimal_invocation() {
             vec!["{ID}".into(), "--reason".into(), "minimal".into()],
         ),
         ("certificates", vec![]),
+        ("certificate show", vec!["{ID}".into()]),
         ("attention", vec![]),
         ("crl", vec![]),
         ("verify", vec!["{ID}".into()]),

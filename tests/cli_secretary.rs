@@ -424,7 +424,7 @@ fn subjects_import_from_a_bootstrap_file_in_any_order() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let show = cert(&dir, &["subject", "show", "alice-cloud"]);
     assert!(
-        show.stdout.contains("delegates:\n- bob-ci"),
+        show.stdout.contains("  delegates       bob-ci"),
         "{}",
         show.stdout
     );

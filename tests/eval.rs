@@ -602,7 +602,8 @@ fn findings_at_one_instant_agree_with_a_zero_window_and_group() {
         eval::findings_at(&spec, "v9", MAIN, &evidence, t),
         Err(Error::UnknownVersion {
             scope: spec.uuid().to_owned(),
-            version: "v9".to_owned()
+            version: "v9".to_owned(),
+            suggestion: Some("v1".to_owned()),
         })
     );
 }

@@ -529,6 +529,8 @@ fn a_crl_rolled_back_or_out_of_step_with_the_events_is_caught() {
                 "cloud-a",
                 "--scope",
                 IAAS,
+                "--holder",
+                "Cloud A GmbH",
                 "--override",
                 "test: no window needed",
             ],

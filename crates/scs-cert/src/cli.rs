@@ -424,12 +424,13 @@ pub(crate) struct StatusArgs {
 pub(crate) struct EligibleArgs {
     /// The subject.
     pub(crate) subject: String,
-    /// The scope (uuid, alias such as scs-compatible-iaas, or iaas / kaas).
+    /// The scope (uuid, alias such as scs-compatible-iaas, or iaas / kaas; default: every
+    /// scope the subject has reported, one answer each).
     #[arg(long, value_name = "SCOPE")]
-    pub(crate) scope: String,
+    pub(crate) scope: Option<String>,
     /// The scope version (default: every certifiable version, newest first, until one is
     /// eligible).
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", requires = "scope")]
     pub(crate) version: Option<String>,
     /// Decide at this instant (default: now).
     #[arg(long, value_name = "INSTANT")]

@@ -349,7 +349,7 @@ impl<'c> Demo<'c> {
                 &self.shown,
                 EligibleArgs {
                     subject: s.into(),
-                    scope: "scs-compatible-iaas".into(),
+                    scope: Some("scs-compatible-iaas".into()),
                     version: None,
                     at: Some(at_arg(self.now)?),
                     window: None,

@@ -17,34 +17,53 @@ pub(crate) fn run(ctx: &Ctx, args: EligibleArgs) -> anyhow::Result<Outcome> {
     let (registry, state) = ctx.open_state()?;
     let subject: Subject = args.subject.parse()?;
     state.subject(&subject)?;
-    let scope = state.adopted(&args.scope)?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
     let window = match &args.window {
         Some(w) => time::parse_duration(w)
             .ok_or_else(|| anyhow!("not a duration: {w:?} (e.g. 28d, 12h, 0)"))?,
         None => chrono::Duration::days(i64::from(state.forum.policy.observation_window_days)),
     };
-    let evidence = ledger::evidence(&state::ledger_lines(
-        &registry,
-        &subject,
-        scope.spec.uuid(),
-    )?);
-    let decision = eval::decide(&scope.spec, args.version.as_deref(), &evidence, at, window)?;
-    if args.json {
-        ctx.printer.record(&EligibilityRecord::new(
-            &subject,
-            scope.spec.uuid(),
-            at,
-            &decision,
-        ))?;
-    } else {
-        print_decision(ctx, &subject, scope, &evidence, &decision)?;
+    // Without --scope: every adopted scope the subject has reported, each with its evidence.
+    let scopes: Vec<(&AdoptedScope, Vec<Evidence>)> = match &args.scope {
+        Some(name) => {
+            let scope = state.adopted(name)?;
+            let lines = state::ledger_lines(&registry, &subject, scope.spec.uuid())?;
+            vec![(scope, ledger::evidence(&lines))]
+        }
+        None => {
+            let mut reported = Vec::new();
+            for scope in state.scopes.values() {
+                let lines = state::ledger_lines(&registry, &subject, scope.spec.uuid())?;
+                if !lines.is_empty() {
+                    reported.push((scope, ledger::evidence(&lines)));
+                }
+            }
+            if reported.is_empty() {
+                anyhow::bail!(
+                    "{subject} has reported no scope yet; name one with --scope (see scs-cert scope list)"
+                );
+            }
+            reported
+        }
+    };
+    let mut outcome = Outcome::Success;
+    for (scope, evidence) in &scopes {
+        let decision = eval::decide(&scope.spec, args.version.as_deref(), evidence, at, window)?;
+        if args.json {
+            ctx.printer.record(&EligibilityRecord::new(
+                &subject,
+                scope.spec.uuid(),
+                at,
+                &decision,
+            ))?;
+        } else {
+            print_decision(ctx, &subject, scope, evidence, &decision)?;
+        }
+        if !decision.is_eligible() {
+            outcome = outcome.worst(Outcome::Negative);
+        }
     }
-    Ok(if decision.is_eligible() {
-        Outcome::Success
-    } else {
-        Outcome::Negative
-    })
+    Ok(outcome)
 }
 
 /// The reasons of a refusal for people: grouped by finding, stretch and report, the cause in
