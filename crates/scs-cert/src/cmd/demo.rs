@@ -444,7 +444,7 @@ impl<'c> Demo<'c> {
                     cli::shown(&out),
                     state.forum.status_url(id.as_str())
                 ))?,
-                Err(e) => self.say(&format!("   not rendered: {e:#}"))?,
+                Err(e) => self.say(&format!("   not rendered: {}", cli::one_line(&e)))?,
             }
         }
         Ok(())

@@ -63,7 +63,7 @@ pub(crate) fn run(ctx: &Ctx, args: IngestArgs) -> anyhow::Result<Outcome> {
                     submissions.push((s, *receipt));
                     names.push(file.as_path());
                 }
-                Err(e) => notes.push((file.as_path(), Note::Unreadable(format!("{e:#}")))),
+                Err(e) => notes.push((file.as_path(), Note::Unreadable(cli::one_line(&e)))),
             }
         }
         let outcomes = ingest.add_received(&submissions)?;

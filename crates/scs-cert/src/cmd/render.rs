@@ -119,7 +119,8 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
                 .printer
                 .result(&format!("{}  {}", d.certificate_id, cli::shown(&out)))?,
             Err(e) => {
-                ctx.printer.warn(&format!("{}: {e:#}", d.certificate_id));
+                ctx.printer
+                    .warn(&format!("{}: {}", d.certificate_id, cli::one_line(&e)));
                 outcome = Outcome::Error;
             }
         }
