@@ -251,21 +251,8 @@ pub(crate) struct SigstoreBindArgs {
 pub(crate) struct SubjectAddArgs {
     /// The subject name (letters, digits, '.', '_', '-').
     pub(crate) subject: String,
-    /// Display name.
-    #[arg(long)]
-    pub(crate) name: Option<String>,
-    /// Operator (company).
-    #[arg(long)]
-    pub(crate) operator: Option<String>,
-    /// Description, e.g. "public cloud, 1 SCS region".
-    #[arg(long)]
-    pub(crate) description: Option<String>,
-    /// Group (several subjects of one cloud).
-    #[arg(long)]
-    pub(crate) group: Option<String>,
-    /// Link to the health monitor.
-    #[arg(long)]
-    pub(crate) health_monitor: Option<String>,
+    #[command(flatten)]
+    pub(crate) display: SubjectDisplayArgs,
     /// A subject whose keys may sign for this one (repeatable).
     #[arg(long = "delegate", value_name = "SUBJECT")]
     pub(crate) delegates: Vec<String>,
@@ -280,12 +267,9 @@ pub(crate) struct SubjectAddArgs {
     pub(crate) json: bool,
 }
 
+/// What is printed about a subject (certificates, Urkunden, the site).
 #[derive(Debug, ClapArgs)]
-#[command(group = clap::ArgGroup::new("fields").required(true).multiple(true)
-    .args(["name", "operator", "description", "group", "health_monitor"]))]
-pub(crate) struct SubjectSetArgs {
-    /// The subject.
-    pub(crate) subject: String,
+pub(crate) struct SubjectDisplayArgs {
     /// Display name (of the cloud or environment).
     #[arg(long)]
     pub(crate) name: Option<String>,
@@ -301,6 +285,16 @@ pub(crate) struct SubjectSetArgs {
     /// Link to the health monitor.
     #[arg(long)]
     pub(crate) health_monitor: Option<String>,
+}
+
+#[derive(Debug, ClapArgs)]
+#[command(group = clap::ArgGroup::new("fields").required(true).multiple(true)
+    .args(["name", "operator", "description", "group", "health_monitor"]))]
+pub(crate) struct SubjectSetArgs {
+    /// The subject.
+    pub(crate) subject: String,
+    #[command(flatten)]
+    pub(crate) display: SubjectDisplayArgs,
     /// What was done as one JSON object on stdout.
     #[arg(long)]
     pub(crate) json: bool,

@@ -3,7 +3,7 @@
 use anyhow::anyhow;
 use scs_cert::output::{CertificateEntry, ChangeRecord};
 
-use scs_cert::cert::{CertificateId, Event, Status, WithdrawalCode};
+use scs_cert::cert::{CertificateId, CertificateRecord, Event, Status, WithdrawalCode};
 use scs_cert::eval::Eligibility;
 use scs_cert::subject::Subject;
 use scs_cert::time::format_instant;
@@ -248,13 +248,7 @@ pub(crate) fn list(ctx: &Ctx, args: CertificatesArgs) -> anyhow::Result<Outcome>
         let standing = standing(&registry, &state, &h, at)?;
         let r = &h.record;
         if args.json {
-            ctx.printer.record(&CertificateEntry::new(
-                r,
-                standing.code,
-                standing.detail,
-                standing.findings,
-                at,
-            ))?;
+            ctx.printer.record(&standing.entry(r, at))?;
         } else {
             rows.push([
                 id.to_string(),
@@ -289,6 +283,19 @@ struct Standing {
     /// compliant (empty: the version is no longer certifiable).
     findings: Option<Vec<String>>,
     tone: Tone,
+}
+
+impl Standing {
+    /// The `certificate` record of `record` with this standing at `at`.
+    fn entry(&self, record: &CertificateRecord, at: scs_cert::time::Instant) -> CertificateEntry {
+        CertificateEntry::new(
+            record,
+            self.code,
+            self.detail.clone(),
+            self.findings.clone(),
+            at,
+        )
+    }
 }
 
 fn standing(
@@ -341,13 +348,7 @@ pub(crate) fn show(ctx: &Ctx, args: CertificateShowArgs) -> anyhow::Result<Outco
     let standing = standing(&registry, &state, h, at)?;
     let r = &h.record;
     if args.json {
-        ctx.printer.record(&CertificateEntry::new(
-            r,
-            standing.code,
-            standing.detail,
-            standing.findings,
-            at,
-        ))?;
+        ctx.printer.record(&standing.entry(r, at))?;
         return Ok(Outcome::Success);
     }
     let d = r.decision();

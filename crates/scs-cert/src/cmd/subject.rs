@@ -26,11 +26,11 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             }
             let at = a.at.map_or(now, |t| t.instant());
             let mut record = SubjectRecord::new(subject.clone());
-            record.name = a.name;
-            record.operator = a.operator;
-            record.description = a.description;
-            record.group = a.group;
-            record.health_monitor = a.health_monitor;
+            record.name = a.display.name;
+            record.operator = a.display.operator;
+            record.description = a.display.description;
+            record.group = a.display.group;
+            record.health_monitor = a.display.health_monitor;
             record.delegates = a
                 .delegates
                 .iter()
@@ -92,13 +92,17 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
             })?;
             let mut changed = Vec::new();
             for (field, value, slot) in [
-                ("name", a.name, &mut record.name),
-                ("operator", a.operator, &mut record.operator),
-                ("description", a.description, &mut record.description),
-                ("group", a.group, &mut record.group),
+                ("name", a.display.name, &mut record.name),
+                ("operator", a.display.operator, &mut record.operator),
+                (
+                    "description",
+                    a.display.description,
+                    &mut record.description,
+                ),
+                ("group", a.display.group, &mut record.group),
                 (
                     "health monitor",
-                    a.health_monitor,
+                    a.display.health_monitor,
                     &mut record.health_monitor,
                 ),
             ] {

@@ -39,16 +39,7 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
         let at = args
             .at
             .map_or_else(|| doc.checked_at(), |a| a.instant().naive_utc());
-        // One report is its own evidence, known from when it ran: the engine judges it as it
-        // judges a registry's ledger (results count from checked_at until their expiry).
-        let evidence = [Evidence {
-            run: doc.run_uuid().to_string(),
-            digest: String::new(),
-            checked_at: doc.checked_at(),
-            received_at: doc.checked_at().and_utc(),
-            ingest_seq: 0,
-            results: doc.results().clone(),
-        }];
+        let evidence = own_evidence(doc);
         let versions = eval::status_at(spec, &evidence, at.and_utc()).versions;
         judged.push((index, doc, spec, at, versions));
     }
@@ -87,6 +78,19 @@ pub(crate) fn run(printer: &Printer, args: ShowArgs) -> anyhow::Result<Outcome> 
 
 /// The scope specs to judge by, each with where it came from: the files given, or the ones
 /// built into the tool.
+/// One report as its own evidence, known from when it ran: the engine judges it as it judges a
+/// registry's ledger (results count from checked_at until their expiry).
+fn own_evidence(doc: &Report) -> [Evidence; 1] {
+    [Evidence {
+        run: doc.run_uuid().to_string(),
+        digest: String::new(),
+        checked_at: doc.checked_at(),
+        received_at: doc.checked_at().and_utc(),
+        ingest_seq: 0,
+        results: doc.results().clone(),
+    }]
+}
+
 fn load_specs(paths: &[PathBuf]) -> anyhow::Result<(Vec<Spec>, &'static str)> {
     if paths.is_empty() {
         let built_in = vec![
@@ -302,15 +306,7 @@ fn missing_lines(
     if missing.len() < 2 {
         return one_by_one();
     }
-    // The document as its own evidence, as `run` judges it.
-    let evidence = [Evidence {
-        run: doc.run_uuid().to_string(),
-        digest: String::new(),
-        checked_at: doc.checked_at(),
-        received_at: doc.checked_at().and_utc(),
-        ingest_seq: 0,
-        results: doc.results().clone(),
-    }];
+    let evidence = own_evidence(doc);
     let name = v.version.name();
     let ids = missing.iter().map(String::as_str);
     let Ok(reasons) = eval::findings_at(spec, name, ids, &evidence, at.and_utc()) else {
