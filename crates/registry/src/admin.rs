@@ -113,6 +113,19 @@ pub enum AdminError {
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
+    /// `--keys-valid-from` would move a key's binding later.
+    #[error(
+        "key {fingerprint} of {subject} is bound from {bound}: a re-date only reaches back \
+         (reports it signed since may be in the ledger); to end a key's validity, retire it"
+    )]
+    RedateLater {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+        /// Its binding now.
+        bound: String,
+    },
 }
 
 /// How long the forum's CA certificate is valid: certificates must lie inside it.
@@ -448,15 +461,33 @@ pub fn import_bootstrap(
                 old.delegates = new.delegates.clone();
                 for k in new.keys {
                     let fp = Fingerprint::of(&k.public_key(&new.subject)?);
-                    let present = old.keys.iter_mut().find(|o| {
-                        o.retired.is_none()
-                            && o.public_key(&new.subject)
-                                .is_ok_and(|p| Fingerprint::of(&p) == fp)
-                    });
+                    let same = |o: &BoundKey| {
+                        o.public_key(&new.subject)
+                            .is_ok_and(|p| Fingerprint::of(&p) == fp)
+                    };
+                    // A key the forum retired stays retired: the bootstrap file may still list
+                    // it (upstream has not caught up), and binding it anew would revive a key
+                    // retired perhaps for being compromised. `subject key add` re-binds it.
+                    if old.keys.iter().any(|o| o.retired.is_some() && same(o)) {
+                        continue;
+                    }
+                    let present = old.keys.iter_mut().find(|o| o.retired.is_none() && same(o));
                     match present {
                         // A first import without --keys-valid-from dated the keys "now", which
                         // refuses every older report: a re-import with the flag repairs that.
-                        Some(o) if redate => o.added.clone_from(&k.added),
+                        // It only reaches back: moved later, the record would deny the key
+                        // the evidence it signed that the ledger already holds.
+                        Some(o) if redate => {
+                            let bound = time::parse_rfc3339(&o.added);
+                            if bound.is_some_and(|b| at > b) {
+                                return Err(AdminError::RedateLater {
+                                    subject: new.subject.clone(),
+                                    fingerprint: fp,
+                                    bound: o.added.clone(),
+                                });
+                            }
+                            o.added.clone_from(&k.added);
+                        }
                         Some(_) => {}
                         None => old.keys.push(k),
                     }
