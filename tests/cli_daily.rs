@@ -720,3 +720,35 @@ fn a_re_import_does_not_revive_a_retired_key() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_verifies(&dir);
 }
+
+#[test]
+fn a_manifest_listing_one_file_under_two_spellings_is_refused() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    past_report(&dir, "r.yaml", 1, "2026-03-05 10:00:00");
+    // Two receipts for one file: which counts? The same question as a path listed twice,
+    // and the same answer, however the path is spelt.
+    fs::write(
+        dir.join("m.json"),
+        r#"{"files": [
+            {"path": "r.yaml", "received_at": "2026-03-01T00:00:00Z"},
+            {"path": "./r.yaml", "received_at": "2026-03-09T00:00:00Z"}
+        ]}"#,
+    )
+    .unwrap();
+    let before = head(&dir);
+    let r = cert(&dir, &["ingest", "--manifest", "m.json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("the same file"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+}
