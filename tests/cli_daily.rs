@@ -752,3 +752,75 @@ fn a_manifest_listing_one_file_under_two_spellings_is_refused() {
     assert!(r.stderr.contains("the same file"), "{}", r.stderr);
     assert_eq!(head(&dir), before);
 }
+
+#[test]
+fn a_re_date_cannot_reach_back_across_the_keys_own_retirement() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let fp = fingerprint_b(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "retire",
+            "cloud-b",
+            &fp,
+            "--at",
+            "2026-02-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Bound again on purpose, from March.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "add",
+            "cloud-b",
+            "b.pub",
+            "--at",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Re-dated to January, the key would count again while it was retired.
+    let before = head(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-15",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("across its retirement"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    // After the retirement, it may.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-02-15",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_verifies(&dir);
+}

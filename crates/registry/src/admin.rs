@@ -113,6 +113,21 @@ pub enum AdminError {
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
+    /// `--keys-valid-from` would reach back across the key's own retirement.
+    #[error(
+        "key {fingerprint} of {subject} was retired at {retired} and bound again from {bound}: \
+         a re-date cannot reach back across its retirement"
+    )]
+    RedateAcrossRetirement {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+        /// When its earlier binding was retired.
+        retired: String,
+        /// Its binding now.
+        bound: String,
+    },
     /// `--keys-valid-from` would move a key's binding later.
     #[error(
         "key {fingerprint} of {subject} is bound from {bound}: a re-date only reaches back \
@@ -468,11 +483,25 @@ pub fn import_bootstrap(
                     // A key the forum retired stays retired: the bootstrap file may still list
                     // it (upstream has not caught up), and binding it anew would revive a key
                     // retired perhaps for being compromised. `subject key add` re-binds it.
-                    if old.keys.iter().any(|o| o.retired.is_some() && same(o)) {
-                        continue;
-                    }
+                    let retired_until = old
+                        .keys
+                        .iter()
+                        .filter(|o| same(o))
+                        .filter_map(|o| o.retired.as_deref())
+                        .filter_map(time::parse_rfc3339)
+                        .max();
                     let present = old.keys.iter_mut().find(|o| o.retired.is_none() && same(o));
                     match present {
+                        None if retired_until.is_some() => {}
+                        // Nor may a re-date reach back across the key's own retirement.
+                        Some(o) if redate && retired_until.is_some_and(|r| at < r) => {
+                            return Err(AdminError::RedateAcrossRetirement {
+                                subject: new.subject.clone(),
+                                fingerprint: fp,
+                                retired: retired_until.map(format_instant).unwrap_or_default(),
+                                bound: o.added.clone(),
+                            });
+                        }
                         // A first import without --keys-valid-from dated the keys "now", which
                         // refuses every older report: a re-import with the flag repairs that.
                         // It only reaches back: moved later, the record would deny the key
