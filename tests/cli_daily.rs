@@ -781,6 +781,25 @@ fn a_re_date_cannot_reach_back_across_the_keys_own_retirement() {
         ],
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Bound again by hand from before its retirement: refused the same way.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "add",
+            "cloud-b",
+            "b.pub",
+            "--at",
+            "2026-01-20",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("bound again from then on"),
+        "{}",
+        r.stderr
+    );
     // Bound again on purpose, from March.
     let r = cert(
         &dir,

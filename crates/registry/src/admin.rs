@@ -113,6 +113,19 @@ pub enum AdminError {
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
+    /// A retired key bound again from before its retirement.
+    #[error(
+        "key {fingerprint} of {subject} was retired at {retired}: it can only be bound again \
+         from then on"
+    )]
+    BoundAcrossRetirement {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+        /// When it was retired.
+        retired: String,
+    },
     /// `--keys-valid-from` would reach back across the key's own retirement.
     #[error(
         "key {fingerprint} of {subject} was retired at {retired} and bound again from {bound}: \
@@ -381,11 +394,25 @@ pub fn bind_key(
     let public = candidate.public_key(subject)?;
     let fingerprint = Fingerprint::of(&public);
     for k in &record.keys {
-        if k.retired.is_none() && Fingerprint::of(&k.public_key(subject)?) == fingerprint {
-            return Err(AdminError::KeyBound {
-                subject: subject.clone(),
-                fingerprint,
-            });
+        if Fingerprint::of(&k.public_key(subject)?) != fingerprint {
+            continue;
+        }
+        match k.retired.as_deref() {
+            None => {
+                return Err(AdminError::KeyBound {
+                    subject: subject.clone(),
+                    fingerprint,
+                });
+            }
+            // Bound again from before its retirement, the key would count while retired.
+            Some(retired) if time::parse_rfc3339(retired).is_some_and(|r| at < r) => {
+                return Err(AdminError::BoundAcrossRetirement {
+                    subject: subject.clone(),
+                    fingerprint,
+                    retired: retired.to_owned(),
+                });
+            }
+            Some(_) => {}
         }
     }
     record.keys.push(candidate);
