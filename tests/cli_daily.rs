@@ -611,3 +611,235 @@ fn eligible_without_a_scope_answers_for_every_scope_the_subject_reports() {
     let r = cert(&dir, &["eligible", "cloud-a", "--version", "v5.1"]);
     assert_eq!(r.code, 2, "--version needs --scope: {}", r.stderr);
 }
+
+/// The fingerprint of key `b` of [`imported`].
+fn fingerprint_b(dir: &Path) -> String {
+    let b = fs::read_to_string(dir.join("b.pub")).unwrap();
+    scs_cert::sig::Fingerprint::of(&ssh_key::PublicKey::from_openssh(b.trim()).unwrap()).to_string()
+}
+
+#[test]
+fn a_re_date_never_moves_a_binding_later_past_evidence_in_the_ledger() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    past_report(&dir, "old.yaml", 1, "2026-03-01 10:00:00");
+    let r = cert(
+        &dir,
+        &[
+            "ingest",
+            "old.yaml",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Re-dated to after the receipt, the record would say the key could not have signed
+    // the evidence the ledger holds: refused, nothing committed.
+    let before = head(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-06-01",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("only reaches back"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    let show = cert(&dir, &["subject", "show", "cloud-b"]);
+    assert!(
+        show.stdout.contains("2026-01-01T00:00:00Z"),
+        "{}",
+        show.stdout
+    );
+    assert_verifies(&dir);
+}
+
+#[test]
+fn a_re_import_does_not_revive_a_retired_key() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let fp = fingerprint_b(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "retire",
+            "cloud-b",
+            &fp,
+            "--at",
+            "2026-02-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // The bootstrap file still lists the key (upstream has not removed it): importing it
+    // again, with or without key dates, must not bind the retired key anew.
+    let before = head(&dir);
+    for extra in [&[][..], &["--keys-valid-from", "2026-01-01"][..]] {
+        let mut args = vec!["subject", "import", "bootstrap.yaml"];
+        args.extend_from_slice(extra);
+        let r = cert(&dir, &args);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
+        assert_eq!(head(&dir), before);
+    }
+    past_report(&dir, "late.yaml", 2, "2026-03-01 10:00:00");
+    let r = cert(
+        &dir,
+        &[
+            "ingest",
+            "late.yaml",
+            "--received-at",
+            "2026-03-01T11:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_verifies(&dir);
+}
+
+#[test]
+fn a_manifest_listing_one_file_under_two_spellings_is_refused() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    past_report(&dir, "r.yaml", 1, "2026-03-05 10:00:00");
+    // Two receipts for one file: which counts? The same question as a path listed twice,
+    // and the same answer, however the path is spelt.
+    fs::write(
+        dir.join("m.json"),
+        r#"{"files": [
+            {"path": "r.yaml", "received_at": "2026-03-01T00:00:00Z"},
+            {"path": "./r.yaml", "received_at": "2026-03-09T00:00:00Z"}
+        ]}"#,
+    )
+    .unwrap();
+    let before = head(&dir);
+    let r = cert(&dir, &["ingest", "--manifest", "m.json"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("the same file"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+}
+
+#[test]
+fn a_re_date_cannot_reach_back_across_the_keys_own_retirement() {
+    let (_t, dir) = imported();
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let fp = fingerprint_b(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "retire",
+            "cloud-b",
+            &fp,
+            "--at",
+            "2026-02-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Bound again by hand from before its retirement: refused the same way.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "add",
+            "cloud-b",
+            "b.pub",
+            "--at",
+            "2026-01-20",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("bound again from then on"),
+        "{}",
+        r.stderr
+    );
+    // Bound again on purpose, from March.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "key",
+            "add",
+            "cloud-b",
+            "b.pub",
+            "--at",
+            "2026-03-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Re-dated to January, the key would count again while it was retired.
+    let before = head(&dir);
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-15",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("across its retirement"), "{}", r.stderr);
+    assert_eq!(head(&dir), before);
+    // After the retirement, it may.
+    let r = cert(
+        &dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-02-15",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_verifies(&dir);
+}

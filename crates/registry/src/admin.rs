@@ -113,6 +113,47 @@ pub enum AdminError {
     /// The change would change nothing.
     #[error("nothing to change")]
     NothingToChange,
+    /// A retired key bound again from before its retirement.
+    #[error(
+        "key {fingerprint} of {subject} was retired at {retired}: it can only be bound again \
+         from then on"
+    )]
+    BoundAcrossRetirement {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+        /// When it was retired.
+        retired: String,
+    },
+    /// `--keys-valid-from` would reach back across the key's own retirement.
+    #[error(
+        "key {fingerprint} of {subject} was retired at {retired} and bound again from {bound}: \
+         a re-date cannot reach back across its retirement"
+    )]
+    RedateAcrossRetirement {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+        /// When its earlier binding was retired.
+        retired: String,
+        /// Its binding now.
+        bound: String,
+    },
+    /// `--keys-valid-from` would move a key's binding later.
+    #[error(
+        "key {fingerprint} of {subject} is bound from {bound}: a re-date only reaches back \
+         (reports it signed since may be in the ledger); to end a key's validity, retire it"
+    )]
+    RedateLater {
+        /// The subject.
+        subject: Subject,
+        /// The key.
+        fingerprint: Fingerprint,
+        /// Its binding now.
+        bound: String,
+    },
 }
 
 /// How long the forum's CA certificate is valid: certificates must lie inside it.
@@ -353,11 +394,25 @@ pub fn bind_key(
     let public = candidate.public_key(subject)?;
     let fingerprint = Fingerprint::of(&public);
     for k in &record.keys {
-        if k.retired.is_none() && Fingerprint::of(&k.public_key(subject)?) == fingerprint {
-            return Err(AdminError::KeyBound {
-                subject: subject.clone(),
-                fingerprint,
-            });
+        if Fingerprint::of(&k.public_key(subject)?) != fingerprint {
+            continue;
+        }
+        match k.retired.as_deref() {
+            None => {
+                return Err(AdminError::KeyBound {
+                    subject: subject.clone(),
+                    fingerprint,
+                });
+            }
+            // Bound again from before its retirement, the key would count while retired.
+            Some(retired) if time::parse_rfc3339(retired).is_some_and(|r| at < r) => {
+                return Err(AdminError::BoundAcrossRetirement {
+                    subject: subject.clone(),
+                    fingerprint,
+                    retired: retired.to_owned(),
+                });
+            }
+            Some(_) => {}
         }
     }
     record.keys.push(candidate);
@@ -448,15 +503,47 @@ pub fn import_bootstrap(
                 old.delegates = new.delegates.clone();
                 for k in new.keys {
                     let fp = Fingerprint::of(&k.public_key(&new.subject)?);
-                    let present = old.keys.iter_mut().find(|o| {
-                        o.retired.is_none()
-                            && o.public_key(&new.subject)
-                                .is_ok_and(|p| Fingerprint::of(&p) == fp)
-                    });
+                    let same = |o: &BoundKey| {
+                        o.public_key(&new.subject)
+                            .is_ok_and(|p| Fingerprint::of(&p) == fp)
+                    };
+                    // A key the forum retired stays retired: the bootstrap file may still list
+                    // it (upstream has not caught up), and binding it anew would revive a key
+                    // retired perhaps for being compromised. `subject key add` re-binds it.
+                    let retired_until = old
+                        .keys
+                        .iter()
+                        .filter(|o| same(o))
+                        .filter_map(|o| o.retired.as_deref())
+                        .filter_map(time::parse_rfc3339)
+                        .max();
+                    let present = old.keys.iter_mut().find(|o| o.retired.is_none() && same(o));
                     match present {
+                        None if retired_until.is_some() => {}
+                        // Nor may a re-date reach back across the key's own retirement.
+                        Some(o) if redate && retired_until.is_some_and(|r| at < r) => {
+                            return Err(AdminError::RedateAcrossRetirement {
+                                subject: new.subject.clone(),
+                                fingerprint: fp,
+                                retired: retired_until.map(format_instant).unwrap_or_default(),
+                                bound: o.added.clone(),
+                            });
+                        }
                         // A first import without --keys-valid-from dated the keys "now", which
                         // refuses every older report: a re-import with the flag repairs that.
-                        Some(o) if redate => o.added.clone_from(&k.added),
+                        // It only reaches back: moved later, the record would deny the key
+                        // the evidence it signed that the ledger already holds.
+                        Some(o) if redate => {
+                            let bound = time::parse_rfc3339(&o.added);
+                            if bound.is_some_and(|b| at > b) {
+                                return Err(AdminError::RedateLater {
+                                    subject: new.subject.clone(),
+                                    fingerprint: fp,
+                                    bound: o.added.clone(),
+                                });
+                            }
+                            o.added.clone_from(&k.added);
+                        }
                         Some(_) => {}
                         None => old.keys.push(k),
                     }

@@ -197,17 +197,31 @@ fn from_manifest(
     let entries = scs_cert::manifest::parse(&text)
         .with_context(|| format!("while reading the manifest {}", cli::shown(&manifest)))?;
     let base = manifest.parent().unwrap_or(Path::new(""));
-    Ok(entries
-        .into_iter()
-        .map(|e| {
-            let receipt = Receipt {
-                received_at: e.received_at,
-                declared: true,
-                ingested_at: now,
-            };
-            (base.join(e.path), receipt)
-        })
-        .collect())
+    // `manifest::parse` refuses a path listed twice; the same file under two spellings
+    // (`a.yaml`, `./a.yaml`, a symlink) would as well bring two receipts for one file.
+    let mut seen: std::collections::BTreeMap<PathBuf, PathBuf> = std::collections::BTreeMap::new();
+    let mut files = Vec::with_capacity(entries.len());
+    for e in entries {
+        let path = base.join(e.path);
+        if let Ok(real) = std::fs::canonicalize(&path)
+            && let Some(first) = seen.insert(real, path.clone())
+        {
+            anyhow::bail!(
+                "while reading the manifest {}: {} and {} are the same file (which receipt \
+                 counts?)",
+                cli::shown(&manifest),
+                cli::shown(&first),
+                cli::shown(&path)
+            );
+        }
+        let receipt = Receipt {
+            received_at: e.received_at,
+            declared: true,
+            ingested_at: now,
+        };
+        files.push((path, receipt));
+    }
+    Ok(files)
 }
 
 /// A folder entry `ingest DIR` does not read, and why.
