@@ -743,17 +743,6 @@ fn render_refuses_a_certificate_not_in_force_and_stamps_it_when_forced() {
     .stdout
     .trim()
     .to_owned();
-    ok(cert(
-        &dir,
-        &[
-            "suspend",
-            &id,
-            "--reason",
-            "findings not answered",
-            "--at",
-            "2026-04-10T00:00:00Z",
-        ],
-    ));
     let (Some(_), Some(pdftotext)) = (tools::require("typst"), tools::require("pdftotext")) else {
         return;
     };
@@ -765,13 +754,31 @@ fn render_refuses_a_certificate_not_in_force_and_stamps_it_when_forced() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    // Before the suspension: a clean Urkunde.
+    // In force: a clean Urkunde.
     ok(cert(
         &dir,
         &["render", &id, "-o", "before.pdf", "--at", "2026-04-01"],
     ));
     let before = text(&dir.join("before.pdf"));
     assert!(!before.contains("AUSGESETZT"), "{before}");
+    ok(cert(
+        &dir,
+        &[
+            "suspend",
+            &id,
+            "--reason",
+            "findings not answered",
+            "--at",
+            "2026-04-10T00:00:00Z",
+        ],
+    ));
+    // Suspended since: an --at before the suspension does not make a clean copy.
+    let r = cert(
+        &dir,
+        &["render", &id, "-o", "old.pdf", "--at", "2026-04-01"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(!dir.join("old.pdf").exists());
     // After it: refused, nothing written.
     let r = cert(
         &dir,

@@ -238,7 +238,16 @@ fn ingest_reads_subfolders_with_r_and_says_how_without() {
         "{}",
         r.stdout
     );
+    fs::create_dir_all(dir.join("in/.git/objects")).unwrap();
+    fs::write(dir.join("in/.git/objects/x.yaml"), "not: a report\n").unwrap();
     let r = cert(&dir, &["ingest", "-r", "in", "--received-at", "2026-03-03"]);
+    assert!(
+        r.stdout
+            .contains("skipped   in/.git: a hidden folder (not read)")
+            && !r.stdout.contains("x.yaml"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stdout.contains("ingested  in/2026-03/deep/nested.yaml")

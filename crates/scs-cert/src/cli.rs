@@ -680,8 +680,8 @@ pub(crate) struct RenderArgs {
     /// their status stamped across the page).
     #[arg(long)]
     pub(crate) force: bool,
-    /// Status judged at this instant (default: now): which are active for --all, which are
-    /// stamped.
+    /// Which are active for --all at this instant (default: now). Whether one is refused or
+    /// stamped is judged now, or at this instant if later.
     #[arg(long, value_name = "INSTANT")]
     pub(crate) at: Option<InstantArg>,
 }

@@ -276,6 +276,10 @@ fn expand_dir(
         // symlink_metadata: a link to a folder is not followed, so a loop cannot recurse.
         let kind = std::fs::symlink_metadata(&f).map(|m| m.file_type());
         let why = match kind {
+            // An archive kept in git holds .git: its objects are no reports.
+            Ok(t) if t.is_dir() && recursive && n.starts_with('.') => {
+                Some("a hidden folder (not read)")
+            }
             Ok(t) if t.is_dir() && recursive => {
                 expand_dir(&f, recursive, out, skipped)?;
                 continue;

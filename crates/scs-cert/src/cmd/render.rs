@@ -24,6 +24,9 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
     let template = urkunde_template(&registry)?;
     let held = certificates::load(&registry)?;
     let at = args.at.map_or_else(|| ctx.now(), |t| t.instant());
+    // What an Urkunde may claim is judged now (or at a later --at): a certificate withdrawn
+    // since must not come out clean because --at names a day before its withdrawal.
+    let standing_at = at.max(ctx.now());
     let chosen: Vec<&Held> = if args.all {
         held.values()
             .filter(|h| h.status_at(at) == Status::Active)
@@ -47,7 +50,7 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
     if !args.force {
         let not_in_force: Vec<String> = chosen
             .iter()
-            .filter_map(|h| match h.status_at(at) {
+            .filter_map(|h| match h.status_at(standing_at) {
                 s @ (Status::Withdrawn { .. } | Status::Suspended { .. }) => {
                     Some(format!("{} is {}", h.record.id(), s.code()))
                 }
@@ -89,7 +92,11 @@ pub(crate) fn run(ctx: &Ctx, args: RenderArgs) -> anyhow::Result<Outcome> {
             let out = single_file
                 .cloned()
                 .unwrap_or_else(|| dir.join(format!("{}.pdf", h.record.id())));
-            Ok((out, data(&state.forum, h, lang, at)?, h.record.issued_at()))
+            Ok((
+                out,
+                data(&state.forum, h, lang, standing_at)?,
+                h.record.issued_at(),
+            ))
         })
         .collect::<anyhow::Result<_>>()?;
     for (out, _, _) in &jobs {
