@@ -30,6 +30,23 @@ fn imported() -> (tempfile::TempDir, std::path::PathBuf) {
     (tmp, dir)
 }
 
+/// Re-imports the bootstrap file with its keys dated from 2026-01-01, as a secretary repairs a
+/// first import made without key dates.
+fn dated_from_january(dir: &Path) -> scs_testkit::cli::Run {
+    let r = cert(
+        dir,
+        &[
+            "subject",
+            "import",
+            "bootstrap.yaml",
+            "--keys-valid-from",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
 fn past_report(dir: &Path, name: &str, run_no: u32, checked_at: &str) {
     write_signed(dir, name, &report("cloud-b", run_no, checked_at, None), "b");
 }
@@ -62,17 +79,7 @@ fn a_first_import_without_key_dates_is_repaired_by_a_re_import_with_them() {
     assert!(r.stderr.contains("nothing to change"), "{}", r.stderr);
     assert_eq!(head(&dir), before);
     // Re-importing with the flag re-dates the key it bound.
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = dated_from_january(&dir);
     assert!(r.stderr.contains("1 updated"), "{}", r.stderr);
     let show = cert(&dir, &["subject", "show", "cloud-b"]);
     assert!(
@@ -96,17 +103,7 @@ fn a_first_import_without_key_dates_is_repaired_by_a_re_import_with_them() {
 #[test]
 fn old_reports_recorded_as_received_now_are_warned_about() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     // With a declared receipt there is nothing to warn about.
     past_report(&dir, "old2.yaml", 2, "2026-03-02 10:00:00");
     let r = cert(
@@ -130,17 +127,7 @@ fn old_reports_recorded_as_received_now_are_warned_about() {
 #[test]
 fn a_manifest_imports_an_archive_in_receipt_order_in_one_commit() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     let archive = dir.join("archive");
     fs::create_dir_all(archive.join("2026-03")).unwrap();
     fs::create_dir_all(archive.join("2026-04")).unwrap();
@@ -211,17 +198,7 @@ fn a_manifest_imports_an_archive_in_receipt_order_in_one_commit() {
 #[test]
 fn ingest_reads_subfolders_with_r_and_says_how_without() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     fs::create_dir_all(dir.join("in/2026-03/deep")).unwrap();
     past_report(&dir, "in/top.yaml", 1, "2026-03-01 10:00:00");
     past_report(
@@ -630,17 +607,7 @@ fn fingerprint_b(dir: &Path) -> String {
 #[test]
 fn a_re_date_never_moves_a_binding_later_past_evidence_in_the_ledger() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     past_report(&dir, "old.yaml", 1, "2026-03-01 10:00:00");
     let r = cert(
         &dir,
@@ -680,17 +647,7 @@ fn a_re_date_never_moves_a_binding_later_past_evidence_in_the_ledger() {
 #[test]
 fn a_re_import_does_not_revive_a_retired_key() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     let fp = fingerprint_b(&dir);
     let r = cert(
         &dir,
@@ -733,17 +690,7 @@ fn a_re_import_does_not_revive_a_retired_key() {
 #[test]
 fn a_manifest_listing_one_file_under_two_spellings_is_refused() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     past_report(&dir, "r.yaml", 1, "2026-03-05 10:00:00");
     // Two receipts for one file: which counts? The same question as a path listed twice,
     // and the same answer, however the path is spelt.
@@ -765,17 +712,7 @@ fn a_manifest_listing_one_file_under_two_spellings_is_refused() {
 #[test]
 fn a_re_date_cannot_reach_back_across_the_keys_own_retirement() {
     let (_t, dir) = imported();
-    let r = cert(
-        &dir,
-        &[
-            "subject",
-            "import",
-            "bootstrap.yaml",
-            "--keys-valid-from",
-            "2026-01-01",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    dated_from_january(&dir);
     let fp = fingerprint_b(&dir);
     let r = cert(
         &dir,

@@ -4,7 +4,7 @@ mod crl;
 mod issue;
 mod lifecycle;
 
-pub use crl::{reissue_crl, revocations};
+pub use crl::{current_crl, reissue_crl, revocations};
 pub use issue::{Request, issue};
 pub use lifecycle::record_event;
 

@@ -108,3 +108,20 @@ pub fn reissue_crl(
     )?;
     Ok((number, commit))
 }
+
+/// The CRL the registry holds at its last commit, its signature by the forum CA checked; `None`
+/// before the first one.
+///
+/// # Errors
+///
+/// Store errors, a missing CA certificate, a CRL that does not parse or verify.
+pub fn current_crl(registry: &Registry) -> Result<Option<scs_cert::x509::CrlInfo>, CertError> {
+    let Some(crl) = registry.read(state::CRL)? else {
+        return Ok(None);
+    };
+    let ca = forum_ca(registry)?;
+    Ok(Some(scs_cert::x509::parse_crl(
+        &ca,
+        &String::from_utf8_lossy(&crl),
+    )?))
+}

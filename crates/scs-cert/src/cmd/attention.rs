@@ -103,11 +103,9 @@ fn crl_notice(
     at: scs_cert::time::Instant,
     json: bool,
 ) -> anyhow::Result<usize> {
-    let Some(crl) = registry.read(state::CRL)? else {
+    let Some(info) = certificates::current_crl(registry)? else {
         return Ok(0);
     };
-    let ca = certificates::forum_ca(registry)?;
-    let info = scs_cert::x509::parse_crl(&ca, &String::from_utf8_lossy(&crl))?;
     let Some(due) = info
         .next_update()
         .and_then(|next| attention::crl_due(next, at))

@@ -171,13 +171,7 @@ fn event(ctx: &Ctx, id: &str, event: Event, json: bool) -> anyhow::Result<Outcom
 
 /// The number of the CRL the registry holds now.
 fn crl_number(registry: &scs_registry::Registry) -> anyhow::Result<Option<u64>> {
-    let Some(crl) = registry.read(state::CRL)? else {
-        return Ok(None);
-    };
-    let ca = certificates::forum_ca(registry)?;
-    Ok(Some(
-        scs_cert::x509::parse_crl(&ca, &String::from_utf8_lossy(&crl))?.number(),
-    ))
+    Ok(certificates::current_crl(registry)?.map(|crl| crl.number()))
 }
 
 fn by(ctx: &Ctx) -> anyhow::Result<String> {

@@ -65,15 +65,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
         }
         SubjectCommand::Show(a) => {
             let subject: Subject = a.subject.parse()?;
-            let record =
-                state
-                    .subjects
-                    .get(&subject)
-                    .ok_or_else(|| admin::AdminError::UnknownSubject {
-                        subject: a.subject.clone(),
-                        suggestion: state.similar_subject(&a.subject),
-                    })?;
-            let entry = SubjectEntry::new(record);
+            let entry = SubjectEntry::new(state.subject(&subject)?);
             if a.json {
                 ctx.printer.record(&entry)?;
             } else {
@@ -84,12 +76,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
         }
         SubjectCommand::Set(a) => {
             let subject: Subject = a.subject.parse()?;
-            let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
-                admin::AdminError::UnknownSubject {
-                    subject: a.subject.clone(),
-                    suggestion: state.similar_subject(&a.subject),
-                }
-            })?;
+            let mut record = state.subject(&subject)?.clone();
             let mut changed = Vec::new();
             for (field, value, slot) in [
                 ("name", a.display.name, &mut record.name),
@@ -246,12 +233,7 @@ pub(crate) fn run(ctx: &Ctx, command: SubjectCommand) -> anyhow::Result<Outcome>
         }
         SubjectCommand::Sigstore(a) => {
             let subject: Subject = a.subject.parse()?;
-            let mut record = state.subjects.get(&subject).cloned().ok_or_else(|| {
-                admin::AdminError::UnknownSubject {
-                    subject: a.subject.clone(),
-                    suggestion: state.similar_subject(&a.subject),
-                }
-            })?;
+            let mut record = state.subject(&subject)?.clone();
             let public_key = a
                 .public_key
                 .as_deref()
