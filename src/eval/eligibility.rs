@@ -207,20 +207,23 @@ pub(super) fn reasons_at<'t>(
         let Some(m) = marks(segs).into_iter().find(|m| m.meets(at, at)) else {
             continue;
         };
-        if let Some(finding) = m.state.finding {
-            out.push(Reason::Testcase {
-                testcase: id.to_owned(),
-                finding,
-                during: stretch(&m, at),
-                report: m
-                    .state
-                    .report
-                    .and_then(|i| evidence.get(i))
-                    .map(Evidence::reference),
-            });
-        }
+        out.extend(testcase_reason(id, &m, at, evidence));
     }
     out
+}
+
+/// The reason a testcase's mark gives, known at `at` (`None`: it passed).
+fn testcase_reason(id: &str, m: &Seg<Mark>, at: Instant, evidence: &[Evidence]) -> Option<Reason> {
+    Some(Reason::Testcase {
+        testcase: id.to_owned(),
+        finding: m.state.finding?,
+        during: stretch(m, at),
+        report: m
+            .state
+            .report
+            .and_then(|i| evidence.get(i))
+            .map(Evidence::reference),
+    })
 }
 
 /// The stretch of `seg` as known at `at`.
@@ -272,20 +275,8 @@ fn reasons(track: &VersionTrack<'_>, evidence: &[Evidence], window: Window) -> V
     }
     for (id, segs) in &track.main {
         for m in marks(segs) {
-            let Some(finding) = m.state.finding else {
-                continue;
-            };
             if m.meets(a, b) {
-                out.push(Reason::Testcase {
-                    testcase: (*id).to_owned(),
-                    finding,
-                    during: stretch(&m, b),
-                    report: m
-                        .state
-                        .report
-                        .and_then(|i| evidence.get(i))
-                        .map(Evidence::reference),
-                });
+                out.extend(testcase_reason(id, &m, b, evidence));
             }
         }
     }
